@@ -1,0 +1,81 @@
+"""Counting bigrams into the V×V matrix N, and turning counts into probabilities P."""
+from typing import Sequence
+
+import numpy as np
+import torch
+
+from .errors import BigramError
+from .vocab import BOUNDARY, Vocabulary
+
+
+def bigram_examples(words: Sequence[str], vocab: Vocabulary) -> tuple[torch.Tensor, torch.Tensor]:
+    """The (previous, next) index pairs of every word, '.' at both ends: xs, ys of shape (B,), int64.
+
+    Vectorised: join the words as ".emma.olivia." and read the consecutive pairs of that one string;
+    each '.' ends one word and starts the next, so its pairs are exactly the words' bigrams.
+    """
+    joined = BOUNDARY + BOUNDARY.join(words) + BOUNDARY
+    if joined.count(BOUNDARY) != len(words) + 1:  # some word contains '.' itself
+        vocab.encode(next(w for w in words if BOUNDARY in w))  # raises, naming the word and position
+    codepoints = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    table = np.array([ord(ch) for ch in vocab.itos])
+    lookup = np.full(table.max() + 1, -1, dtype=np.int64)  # code point -> index, -1 if not in vocab
+    lookup[table] = np.arange(len(table))
+    ids = lookup[np.minimum(codepoints, table.max())]
+    ids[codepoints > table.max()] = -1
+    if (ids < 0).any():
+        offset = int(np.argmax(ids < 0))
+        word = joined[: joined.find(BOUNDARY, offset)].rsplit(BOUNDARY, 1)[-1]
+        vocab.encode(word)  # raises, naming the character and its position
+    ids = torch.from_numpy(ids)
+    return ids[:-1], ids[1:]
+
+
+def bigram_counts(words: Sequence[str], vocab: Vocabulary) -> torch.Tensor:
+    """N[i, j] = how often character j follows character i: shape (V, V), int64."""
+    xs, ys = bigram_examples(words, vocab)
+    V = len(vocab)
+    return torch.bincount(xs * V + ys, minlength=V * V).view(V, V)
+
+
+def bigram_counts_loop(words: Sequence[str], vocab: Vocabulary) -> torch.Tensor:
+    """The lecture's double loop, kept as the reference the vectorised count is tested against."""
+    N = torch.zeros((len(vocab), len(vocab)), dtype=torch.int64)
+    for w in words:
+        chs = [BOUNDARY] + list(w) + [BOUNDARY]
+        for ch1, ch2 in zip(chs, chs[1:]):
+            N[vocab.stoi[ch1], vocab.stoi[ch2]] += 1
+    return N
+
+
+def check_smoothing(k: float) -> float:
+    """k is a number of fake counts: any real k >= 0."""
+    if not k >= 0 or k == float("inf"):  # `not k >= 0` also catches nan
+        raise BigramError(f"Smoothing k must be a finite number ≥ 0 (fake counts added to every cell); got {k}.")
+    return float(k)
+
+
+def probabilities(N: torch.Tensor, k: float = 1.0) -> torch.Tensor:
+    """P = (N + k) / row sums, shape (V, V) float32; each row is P(next | previous) and sums to 1.
+
+    A row with no counts at all (possible only at k = 0) is left uniform rather than 0/0 = nan.
+    """
+    P = (N + check_smoothing(k)).float()
+    row_sums = P.sum(1, keepdim=True)  # (V, 1): keepdim makes the division broadcast along rows
+    P = P / row_sums
+    return torch.where(row_sums > 0, P, torch.full_like(P, 1.0 / P.shape[1]))
+
+
+def probabilities_keepdim_bug(N: torch.Tensor, k: float = 1.0) -> torch.Tensor:
+    """The lecture's pitfall: P / P.sum(1) without keepdim, shape (V, V) float32, and wrong.
+
+    P.sum(1) has shape (V,), which broadcasting aligns to the right as (1, V): column j is divided by
+    row j's total, so the columns are scaled instead of the rows and no row sums to 1.
+    """
+    P = (N + check_smoothing(k)).float()
+    return P / P.sum(1)
+
+
+def uniform(V: int) -> torch.Tensor:
+    """Every next character equally likely: shape (V, V) float32, each entry 1/V."""
+    return torch.full((V, V), 1.0 / V)

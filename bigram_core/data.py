@@ -1,0 +1,113 @@
+"""Word lists: load from a path, bytes (an upload) or text, validate, and describe."""
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from .errors import BigramError
+from .vocab import BOUNDARY, Vocabulary
+
+MAX_BYTES = 20 * 1024 * 1024
+BUNDLED_PATH = Path(__file__).resolve().parent.parent / "data" / "names.txt"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+@dataclass(frozen=True)
+class WordList:
+    """A validated word list: one word per line, in file order, duplicates kept (they are data)."""
+
+    name: str
+    words: tuple[str, ...]
+    nbytes: int
+
+    @cached_property
+    def vocab(self) -> Vocabulary:
+        return Vocabulary.from_words(self.words)
+
+    @cached_property
+    def duplicates(self) -> Counter:
+        """Each word that occurs more than once, with how many times it occurs."""
+        return Counter({w: c for w, c in Counter(self.words).items() if c > 1})
+
+    @property
+    def unique_words(self) -> int:
+        return len(set(self.words))
+
+    @property
+    def n_bigrams(self) -> int:
+        """len(word) + 1 bigrams per word: the start, each inner pair, the end."""
+        return sum(len(w) + 1 for w in self.words)
+
+    @property
+    def lengths(self) -> list[int]:
+        return [len(w) for w in self.words]
+
+
+def parse_text(text: str, name: str = "text", nbytes: int | None = None) -> WordList:
+    """Validate `text` (one word per line) into a WordList; errors name the line."""
+    text = unicodedata.normalize("NFC", text.removeprefix("\ufeff"))
+    words = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        word = line.strip()
+        if not word:
+            continue
+        if BOUNDARY in word:
+            raise BigramError(
+                f"{name}, line {lineno}: {word!r} contains '{BOUNDARY}', which Bigram Lab reserves for "
+                "the start and end of a word. Remove it or replace it."
+            )
+        words.append(word)
+    if not words:
+        raise BigramError(f"{name} has no words: it is empty or only blank lines. Put one word per line.")
+    return WordList(name, tuple(words), len(text.encode()) if nbytes is None else nbytes)
+
+
+def parse_bytes(data: bytes, name: str = "upload", max_bytes: int = MAX_BYTES) -> WordList:
+    """Decode `data` as UTF-8 (a byte-order mark and Windows line endings are fine) and validate it."""
+    if len(data) > max_bytes:
+        raise BigramError(f"{name} is {_size(len(data))}, over the {_size(max_bytes)} limit for a word list.")
+    if data.startswith(UTF16_BOMS):
+        raise BigramError(f"{name} is UTF-16 (it starts with a UTF-16 byte-order mark). Save it as UTF-8.")
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise BigramError(
+            f"{name} has a NUL byte on line {line}: it looks like a binary file or UTF-16 text, "
+            "not a UTF-8 word list."
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        raise BigramError(
+            f"{name} is not UTF-8: line {line}, byte {column} is 0x{data[e.start]:02x}. Latin-1 and "
+            "Windows-1252 files are common; save the file as UTF-8."
+        ) from None
+    return parse_text(text, name, nbytes=len(data))
+
+
+def load_path(path: str | Path, max_bytes: int = MAX_BYTES) -> WordList:
+    """Read and validate the word list at `path`."""
+    path = Path(path)
+    if not path.exists():
+        raise BigramError(f"No such file: {path}.")
+    if path.is_dir():
+        raise BigramError(f"{path} is a directory; give the path of a word-list file.")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise BigramError(f"{path} is {_size(size)}, over the {_size(max_bytes)} limit for a word list.")
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise BigramError(f"Cannot read {path}: {e.strerror}.") from None
+    return parse_bytes(data, name=path.name, max_bytes=max_bytes)
+
+
+def load_bundled() -> WordList:
+    """The bundled default: SSA baby names of 2017 (see data/build_names.py)."""
+    return load_path(BUNDLED_PATH)
+
+
+def _size(nbytes: int) -> str:
+    return f"{nbytes / 2**20:.1f} MB" if nbytes >= 100_000 else f"{nbytes:,} bytes"

@@ -1,0 +1,85 @@
+"""Scoring: a word's bigram-by-bigram breakdown, a data set's average negative log-likelihood."""
+import math
+from dataclasses import asdict, dataclass
+
+import torch
+
+from .counts import bigram_counts
+from .vocab import BOUNDARY, Vocabulary
+
+
+@dataclass(frozen=True)
+class BigramScore:
+    """One bigram of a word: its count in the data and what the model makes of it."""
+
+    pair: str
+    count: int
+    prob: float
+    logprob: float
+    nll: float
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A word scored bigram by bigram; log_likelihood is the sum, nll the mean of the bigram NLLs."""
+
+    word: str
+    bigrams: tuple[BigramScore, ...]
+    log_likelihood: float
+    nll: float
+
+    @property
+    def zero_bigrams(self) -> list[str]:
+        """The pairs the model gives probability 0: each makes the word's loss infinite."""
+        return [b.pair for b in self.bigrams if b.prob == 0]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DatasetScore:
+    """A model's fit to a list of words: the summed log-likelihood and its mean negative per bigram."""
+
+    nll: float
+    log_likelihood: float
+    bigrams: int
+
+
+def breakdown(word: str, P: torch.Tensor, N: torch.Tensor, vocab: Vocabulary) -> Breakdown:
+    """Score `word` under P (V, V), reporting each bigram's count in N (V, V).
+
+    A zero probability gives logprob -inf and NLL inf (never nan): the word is impossible under P.
+    """
+    ids = [0, *vocab.encode(word), 0]
+    chars = BOUNDARY + word + BOUNDARY
+    rows = []
+    for (a, b), (ca, cb) in zip(zip(ids, ids[1:]), zip(chars, chars[1:])):
+        prob = float(P[a, b])
+        logprob = math.log(prob) if prob > 0 else -math.inf
+        rows.append(BigramScore(ca + cb, int(N[a, b]), prob, logprob, -logprob))
+    log_likelihood = math.fsum(r.logprob for r in rows)
+    return Breakdown(word, tuple(rows), log_likelihood, -log_likelihood / len(rows))
+
+
+def dataset_nll(P: torch.Tensor, counts: torch.Tensor) -> DatasetScore:
+    """Average NLL of the bigrams counted in `counts` (V, V) under P (V, V).
+
+    The sum over every bigram of the data, -Σ log P[x, y], equals -Σ_ij counts[i, j] · log P[i, j]:
+    one term per cell instead of one per bigram, and summed in float64 so it is exact to print.
+    """
+    logP = P.double().log()
+    terms = torch.where(counts > 0, counts * logP, torch.zeros_like(logP))  # 0 · log 0 is 0, not nan
+    log_likelihood = float(terms.sum())
+    total = int(counts.sum())
+    return DatasetScore(-log_likelihood / total, log_likelihood, total)
+
+
+def score_words(P: torch.Tensor, words, vocab: Vocabulary) -> DatasetScore:
+    """dataset_nll of `words` under P."""
+    return dataset_nll(P, bigram_counts(words, vocab))
+
+
+def compare_models(models: dict[str, torch.Tensor], counts: torch.Tensor) -> dict[str, DatasetScore]:
+    """Each named model's P (V, V) scored on the same counts."""
+    return {name: dataset_nll(P, counts) for name, P in models.items()}

@@ -1,0 +1,83 @@
+"""Sampling names from a probability matrix, exactly as the lecture does, plus temperature and prefix."""
+from dataclasses import dataclass
+
+import torch
+
+from .errors import BigramError
+from .vocab import BOUNDARY, Vocabulary
+
+SEED = 2147483647
+MAX_LEN = 50
+
+
+@dataclass(frozen=True)
+class Step:
+    """One draw: the row of P used (for `context`), the character drawn and its probability."""
+
+    context: str
+    probs: torch.Tensor  # (V,) the distribution the draw came from
+    char: str
+    prob: float
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A sampled name (without the '.' end token); `ended` is False if it was cut at the maximum length."""
+
+    name: str
+    ended: bool
+    steps: tuple[Step, ...]
+
+
+def with_temperature(P: torch.Tensor, temperature: float) -> torch.Tensor:
+    """P ** (1/T), rows renormalised: T < 1 sharpens, T > 1 flattens, T = 1 returns P itself."""
+    if not temperature > 0 or temperature == float("inf"):
+        raise BigramError(f"Temperature must be a number > 0; got {temperature}.")
+    if temperature == 1:
+        return P
+    logits = P.log() / temperature
+    return torch.softmax(logits, dim=1)
+
+
+def sample(
+    P: torch.Tensor,
+    vocab: Vocabulary,
+    n: int = 5,
+    seed: int = SEED,
+    temperature: float = 1.0,
+    prefix: str = "",
+    max_len: int = MAX_LEN,
+) -> list[Sample]:
+    """n names drawn from P (V, V) with a fresh torch.Generator seeded `seed`, as the lecture does.
+
+    Each name starts after `prefix` (from '.' when empty) and draws one character at a time with
+    torch.multinomial from the row of the last character, until '.' or `max_len` characters.
+    """
+    if n < 0:
+        raise BigramError(f"The number of names must be ≥ 0; got {n}.")
+    if max_len < 1:
+        raise BigramError(f"The maximum length must be at least 1; got {max_len}.")
+    prefix_ids = vocab.encode(prefix)
+    if len(prefix) >= max_len:
+        raise BigramError(f"The prefix {prefix!r} is already {len(prefix)} characters, the maximum length.")
+    P = with_temperature(P, temperature)
+    g = torch.Generator().manual_seed(seed)
+    samples = []
+    for _ in range(n):
+        out, steps = list(prefix), []
+        ix = prefix_ids[-1] if prefix_ids else 0
+        while len(out) < max_len:
+            p = P[ix]
+            nxt = torch.multinomial(p, num_samples=1, replacement=True, generator=g).item()
+            steps.append(Step(vocab.itos[ix], p, vocab.itos[nxt], float(p[nxt])))
+            ix = nxt
+            if ix == 0:
+                break
+            out.append(vocab.itos[ix])
+        samples.append(Sample("".join(out), ix == 0, tuple(steps)))
+    return samples
+
+
+def names(samples: list[Sample]) -> list[str]:
+    """The lecture's printout: each name with its '.' end token (no '.' when cut at the maximum length)."""
+    return [s.name + (BOUNDARY if s.ended else "") for s in samples]

@@ -1,0 +1,53 @@
+"""The vocabulary: '.' (the start and end token) is index 0, then the sorted characters of the data."""
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from .errors import BigramError
+
+BOUNDARY = "."
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """stoi/itos over the characters of a word list; itos[0] is always the boundary token '.'."""
+
+    itos: tuple[str, ...]
+    stoi: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "stoi", {ch: i for i, ch in enumerate(self.itos)})
+
+    @classmethod
+    def from_words(cls, words: Iterable[str]) -> "Vocabulary":
+        """'.' then the sorted distinct characters of `words` (27 for lowercase names)."""
+        return cls((BOUNDARY, *sorted(set().union(*map(set, words)) - {BOUNDARY})))
+
+    def __len__(self) -> int:
+        return len(self.itos)
+
+    def __str__(self) -> str:
+        return "".join(self.itos)
+
+    def encode(self, word: str) -> list[int]:
+        """Indices of the characters of `word` (no boundary tokens added)."""
+        for position, ch in enumerate(word, start=1):
+            if ch == BOUNDARY:
+                raise BigramError(
+                    f"{word!r} has '{BOUNDARY}' at position {position}: '{BOUNDARY}' marks the start and "
+                    "end of a word, so it cannot stand inside one."
+                )
+            if ch not in self.stoi:
+                raise BigramError(
+                    f"{word!r} has {ch!r} at position {position}, which is not in the vocabulary "
+                    f"({self.describe()})."
+                )
+        return [self.stoi[ch] for ch in word]
+
+    def decode(self, ids: Iterable[int]) -> str:
+        """The characters at `ids`, joined."""
+        return "".join(self.itos[i] for i in ids)
+
+    def describe(self, limit: int = 40) -> str:
+        """A short human description of the characters, for error messages."""
+        chars = "".join(self.itos[1:])
+        return repr(chars if len(chars) <= limit else chars[:limit] + "…") + f" and '{BOUNDARY}'"

@@ -1,0 +1,91 @@
+"""Word lists and the vocabulary: what is accepted, and the sentence each bad input gets."""
+import pytest
+
+from bigram_core import BigramError, Vocabulary, load_bundled, load_path, parse_bytes, parse_text
+
+
+def test_vocab_dot_first_then_sorted():
+    v = Vocabulary.from_words(["emma", "bob"])
+    assert v.itos == (".", "a", "b", "e", "m", "o")
+    assert v.stoi["."] == 0 and v.decode(v.encode("emma")) == "emma"
+    assert v.encode("mob") == [4, 5, 2]
+
+
+@pytest.mark.parametrize("word, char, position", [("emza", "z", 3), ("Emma", "E", 1)])
+def test_encode_names_the_character_and_position(word, char, position):
+    with pytest.raises(BigramError, match=rf"'{char}' at position {position}"):
+        Vocabulary.from_words(["emma"]).encode(word)
+
+
+def test_encode_rejects_the_boundary_inside_a_word():
+    with pytest.raises(BigramError, match="'.' at position 3"):
+        Vocabulary.from_words(["emma"]).encode("em.ma")
+
+
+def test_lecture_list(lecture):
+    assert len(lecture.words) == 32033 and lecture.unique_words == 29494
+    assert sum(lecture.duplicates.values()) - len(lecture.duplicates) == 2539
+    assert (min(lecture.lengths), max(lecture.lengths)) == (2, 15)
+    assert lecture.n_bigrams == 228146
+    assert str(lecture.vocab) == ".abcdefghijklmnopqrstuvwxyz"
+
+
+def test_bundled_list_is_ssa_2017():
+    words = load_bundled()
+    assert len(words.words) == 32469 and words.words[:3] == ("emma", "olivia", "ava")
+    assert (min(words.lengths), max(words.lengths)) == (2, 15) and len(words.vocab) == 27
+
+
+def test_bom_crlf_blank_lines_and_whitespace():
+    words = parse_bytes("\ufeffemma\r\n\r\n  olivia \r\n\t\r\nava".encode())
+    assert words.words == ("emma", "olivia", "ava")
+
+
+def test_unicode_is_nfc_normalised_and_valid():
+    decomposed = "rene\u0301e\nzoë\njosé\nøyvind\n"  # 'é' as e + combining accent
+    words = parse_text(decomposed)
+    assert words.words[0] == "renée" and len(words.words[0]) == 5
+    assert {"é", "ë", "ø"} <= set(words.vocab.itos)
+
+
+def test_dot_in_a_word_names_the_line():
+    with pytest.raises(BigramError, match=r"line 3: 'a\.b'"):
+        parse_text("emma\n\na.b\n")
+
+
+@pytest.mark.parametrize("data", [b"", b"\n \n\t\n"])
+def test_empty_list(data):
+    with pytest.raises(BigramError, match="has no words"):
+        parse_bytes(data)
+
+
+def test_latin1_says_where():
+    with pytest.raises(BigramError, match=r"not UTF-8: line 2, byte 4 is 0xe9.*Latin-1"):
+        parse_bytes("emma\nrené\n".encode("latin-1"))
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_utf16_is_named(encoding):
+    with pytest.raises(BigramError, match="UTF-16"):
+        parse_bytes("emma\nolivia\n".encode(encoding))
+
+
+def test_binary_file():
+    with pytest.raises(BigramError, match="binary"):
+        parse_bytes(bytes(range(256)) * 4)
+
+
+def test_size_cap(tmp_path):
+    with pytest.raises(BigramError, match="over the 100 bytes limit"):
+        parse_bytes(b"emma\n" * 30, max_bytes=100)
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"emma\n" * 30)
+    with pytest.raises(BigramError, match="over the 100 bytes limit"):
+        load_path(path, max_bytes=100)
+
+
+def test_missing_path_and_directory(tmp_path):
+    with pytest.raises(BigramError, match="No such file"):
+        load_path(tmp_path / "nope.txt")
+    with pytest.raises(BigramError, match="is a directory"):
+        load_path(tmp_path)

@@ -1,0 +1,49 @@
+"""Scoring words and data sets: the count-weighted NLL against the per-bigram sum, and infinite losses."""
+import math
+
+import pytest
+import torch
+
+from bigram_core import BigramError, bigram_counts, breakdown, dataset_nll, probabilities
+from bigram_core.counts import bigram_examples
+
+
+def test_dataset_nll_two_ways(lecture, lecture_N):
+    P = probabilities(lecture_N, 1)
+    xs, ys = bigram_examples(lecture.words, lecture.vocab)
+    per_bigram = -P[xs, ys].double().log().mean()
+    score = dataset_nll(P, lecture_N)
+    assert score.bigrams == 228146 and score.nll == pytest.approx(float(per_bigram), abs=1e-9)
+    assert score.nll == pytest.approx(2.454, abs=1e-3) and round(score.nll, 2) == 2.45  # the lecture's "2.45"
+
+
+def test_breakdown_agrees_with_dataset_nll(lecture, lecture_N):
+    P = probabilities(lecture_N, 1)
+    b = breakdown("andrej", P, lecture_N, lecture.vocab)
+    assert [r.pair for r in b.bigrams] == [".a", "an", "nd", "dr", "re", "ej", "j."]
+    assert b.bigrams[0].count == 4410
+    one_word = dataset_nll(P, bigram_counts(["andrej"], lecture.vocab))
+    assert b.nll == pytest.approx(one_word.nll) and b.log_likelihood == pytest.approx(one_word.log_likelihood)
+    for r in b.bigrams:
+        assert r.logprob == pytest.approx(math.log(r.prob)) and r.nll == -r.logprob
+
+
+def test_andrejq_infinite_without_smoothing(lecture, lecture_N):
+    b = breakdown("andrejq", probabilities(lecture_N, 0), lecture_N, lecture.vocab)
+    assert b.nll == math.inf and b.log_likelihood == -math.inf
+    assert b.zero_bigrams == ["jq"]
+    assert not any(math.isnan(r.nll) for r in b.bigrams)
+    smoothed = breakdown("andrejq", probabilities(lecture_N, 1), lecture_N, lecture.vocab)
+    assert math.isfinite(smoothed.nll) and smoothed.zero_bigrams == []
+
+
+def test_dataset_nll_of_impossible_data_is_inf_not_nan():
+    N = torch.tensor([[0, 1], [1, 0]])
+    P = torch.tensor([[1.0, 0.0], [0.5, 0.5]])
+    score = dataset_nll(P, N)
+    assert score.nll == math.inf and not math.isnan(score.log_likelihood)
+
+
+def test_breakdown_outside_vocabulary(lecture, lecture_N):
+    with pytest.raises(BigramError, match="'Z' at position 1"):
+        breakdown("Zoe", probabilities(lecture_N, 1), lecture_N, lecture.vocab)

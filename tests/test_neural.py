@@ -1,0 +1,87 @@
+"""The net: the lecture's one-hot training against the fast counts path, and DESIGN.md §3's figures."""
+import math
+
+import pytest
+import torch
+
+from bigram_core import BigramError, Vocabulary, bigram_counts, fit, init_weights, probs, sample, train, walkthrough
+from bigram_core.counts import bigram_examples
+from bigram_core.neural import count_loss_and_grad, onehot_loss
+from bigram_core.sampling import names
+
+ALPHABET = Vocabulary.from_words(["abcdefghijklmnopqrstuvwxyz"])
+
+
+def test_emma_walkthrough():
+    w = walkthrough("emma", init_weights(27), ALPHABET)
+    assert w.xs.tolist() == [0, 5, 13, 13, 1] and w.ys.tolist() == [5, 13, 13, 1, 0]
+    assert torch.equal(w.xenc.argmax(1), w.xs) and w.xenc.sum().item() == 5
+    assert w.pairs == (".e", "em", "mm", "ma", "a.")
+    assert w.label_probs.tolist() == pytest.approx([0.012286, 0.018051, 0.026692, 0.073677, 0.014978], abs=1e-6)
+    assert w.nlls.tolist() == pytest.approx([4.399274, 4.014571, 3.623409, 2.608067, 4.201204], abs=1e-6)
+    assert w.nll == pytest.approx(3.769305, abs=1e-6)
+
+
+@pytest.mark.parametrize("method", ["onehot", "counts"])
+def test_emma_two_steps(method):
+    examples = bigram_examples(["emma"], ALPHABET)
+    W = init_weights(27)
+    records = list(train(W, bigram_counts(["emma"], ALPHABET), 3, lr=0.1, reg=0, method=method, examples=examples))
+    assert [r.loss for r in records] == pytest.approx([3.769305, 3.749213, 3.729163], abs=1e-6)
+
+
+def test_closed_form_gradient_equals_autograd(lecture, lecture_N):
+    xs, ys = bigram_examples(lecture.words, lecture.vocab)
+    W = init_weights(27).requires_grad_()
+    loss, data_nll = onehot_loss(W, xs, ys, 0.01)
+    loss.backward()
+    fast_loss, fast_nll, grad = count_loss_and_grad(W.detach(), lecture_N, 0.01)
+    assert float(fast_loss) == pytest.approx(float(loss.detach()), abs=1e-6)
+    assert torch.allclose(grad, W.grad, atol=1e-7)
+
+
+def test_fast_and_onehot_agree_for_100_lecture_steps(lecture, lecture_N):
+    examples = bigram_examples(lecture.words, lecture.vocab)
+    W_fast, fast = fit(lecture_N)
+    W_slow, slow = fit(lecture_N, method="onehot", examples=examples)
+    assert len(fast) == len(slow) == 100
+    for a, b in zip(fast, slow):
+        assert a.loss == pytest.approx(b.loss, abs=1e-5)
+    assert torch.allclose(W_fast, W_slow, atol=1e-4)
+    assert [round(r.loss, 4) for r in fast[:5]] == [3.7686, 3.3788, 3.1611, 3.0272, 2.9345]
+    assert round(fast[-1].loss, 4) == 2.4901
+    assert all(r.loss == pytest.approx(r.data_nll + r.reg_loss) for r in fast)
+
+
+def test_trained_net_samples_the_lectures_names(lecture, lecture_N):
+    W, _ = fit(lecture_N)
+    assert names(sample(probs(W), lecture.vocab, 5, seed=2147483647)) == [
+        "cexze.", "momasurailezityha.", "konimittain.", "llayn.", "ka."]
+
+
+def test_stopping_early_leaves_exactly_those_updates(lecture_N):
+    W = init_weights(27)
+    steps = train(W, lecture_N, None)
+    for _ in range(7):
+        next(steps)
+    W7, _ = fit(lecture_N, steps=7)
+    assert torch.equal(W, W7)
+
+
+def test_zeros_init_starts_uniform(lecture_N):
+    W, records = fit(lecture_N, steps=1, init="zeros")
+    assert records[0].loss == pytest.approx(math.log(27)) and records[0].reg_loss == 0
+
+
+def test_divergence_names_the_step():
+    N = bigram_counts(["emma", "ava"], Vocabulary.from_words(["emma", "ava"]))
+    with pytest.raises(BigramError, match=r"diverged at step \d+.*smaller learning rate"):
+        fit(N, steps=100, lr=1e6)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"lr": 0}, "learning rate"), ({"reg": -1}, "λ"), ({"steps": -1}, "steps"),
+    ({"method": "sgd"}, "method"), ({"init": "ones"}, "init")])
+def test_bad_settings(lecture_N, kwargs, message):
+    with pytest.raises(BigramError, match=message):
+        fit(lecture_N, **kwargs)

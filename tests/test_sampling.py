@@ -1,0 +1,51 @@
+"""Sampling: the lecture's seeded draws, temperature, prefix, maximum length, the step trace."""
+import pytest
+import torch
+
+from bigram_core import BigramError, probabilities, sample, uniform
+from bigram_core.sampling import names, with_temperature
+
+
+def test_counts_model_gives_the_lectures_names(lecture, lecture_N):
+    got = names(sample(probabilities(lecture_N, 1), lecture.vocab, 5, seed=2147483647))
+    assert got == ["cexze.", "momasurailezitynn.", "konimittain.", "llayn.", "ka."]
+
+
+def test_same_seed_same_names_other_seed_other_names(lecture, lecture_N):
+    P = probabilities(lecture_N, 1)
+    assert names(sample(P, lecture.vocab, 20, seed=3)) == names(sample(P, lecture.vocab, 20, seed=3))
+    assert names(sample(P, lecture.vocab, 20, seed=3)) != names(sample(P, lecture.vocab, 20, seed=4))
+
+
+def test_trace_is_the_rows_of_P(lecture, lecture_N):
+    P = probabilities(lecture_N, 1)
+    (s,) = sample(P, lecture.vocab, 1)
+    assert "".join(step.char for step in s.steps) == s.name + "."
+    for step in s.steps:
+        row = P[lecture.vocab.stoi[step.context]]
+        assert torch.equal(step.probs, row) and step.prob == float(row[lecture.vocab.stoi[step.char]])
+
+
+def test_temperature():
+    P = torch.tensor([[0.2, 0.8], [0.5, 0.5]])
+    assert with_temperature(P, 1) is P
+    assert torch.allclose(with_temperature(P, 0.5), torch.tensor([[0.04, 0.64], [0.25, 0.25]]) / torch.tensor([[0.68], [0.5]]))
+    assert with_temperature(P, 1e-3)[0, 1] > 0.999 and torch.allclose(with_temperature(P, 1e4), torch.full((2, 2), 0.5), atol=1e-3)
+    for bad in (0, -1, float("nan")):
+        with pytest.raises(BigramError, match="Temperature"):
+            with_temperature(P, bad)
+
+
+def test_prefix_and_max_length(lecture, lecture_N):
+    P = probabilities(lecture_N, 1)
+    for s in sample(P, lecture.vocab, 10, prefix="ja"):
+        assert s.name.startswith("ja") and s.steps[0].context == "a"
+    cut = sample(uniform(27), lecture.vocab, 50, max_len=3)
+    assert all(len(s.name) <= 3 for s in cut) and any(not s.ended for s in cut)
+    with pytest.raises(BigramError, match="'Q' at position 1"):
+        sample(P, lecture.vocab, 1, prefix="Qa")
+
+
+def test_bad_counts():
+    with pytest.raises(BigramError):
+        sample(uniform(3), None, -1)
