@@ -1,12 +1,24 @@
-"""Bigram Lab: a placeholder page until the dashboard lands (issue 3)."""
+"""Bigram Lab: the router. Page config, the shared sidebar, and the six views of makemore part 1.
+
+The views live in views/, not pages/: a pages/ folder beside app.py switches Streamlit to its legacy
+multipage mode, where a deep link such as /counts can run the view without this router and its sidebar.
+"""
 import streamlit as st
+import torch
 
-from bigram_core import bigram_counts, dataset_nll, load_bundled, probabilities
+from ui import sidebar
 
-st.set_page_config(page_title="Bigram Lab", page_icon="🔤")
-st.title("Bigram Lab")
-st.write("The character-level bigram language model of makemore part 1. The dashboard is on its way; "
-         "meanwhile, the bundled word list under the counts model with +1 smoothing:")
-words = load_bundled()
-N = bigram_counts(words.words, words.vocab)
-st.metric("Average negative log-likelihood", f"{dataset_nll(probabilities(N, 1), N).nll:.4f}")
+# One torch thread per server process: the tensors are tiny, and on 2 cores threads only contend.
+torch.set_num_threads(1)
+
+st.set_page_config(page_title="Bigram Lab", page_icon="🔤", layout="wide")
+sidebar.render()
+page = st.navigation([
+    st.Page("views/dataset.py", title="Dataset", icon=":material/list:", default=True),
+    st.Page("views/counts.py", title="Counts", icon=":material/grid_on:", url_path="counts"),
+    st.Page("views/breakdown.py", title="Breakdown", icon=":material/troubleshoot:", url_path="breakdown"),
+    st.Page("views/training.py", title="Training", icon=":material/model_training:", url_path="training"),
+    st.Page("views/smoothing.py", title="Smoothing vs regularisation", icon=":material/blur_on:", url_path="smoothing"),
+    st.Page("views/generator.py", title="Name generator", icon=":material/auto_awesome:", url_path="generator"),
+])
+page.run()

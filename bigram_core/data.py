@@ -1,16 +1,26 @@
 """Word lists: load from a path, bytes (an upload) or text, validate, and describe."""
+import dataclasses
+import hashlib
 import unicodedata
+import urllib.error
+import urllib.request
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+import torch
+
+from .counts import bigram_counts
 from .errors import BigramError
 from .vocab import BOUNDARY, Vocabulary
 
 MAX_BYTES = 20 * 1024 * 1024
 BUNDLED_PATH = Path(__file__).resolve().parent.parent / "data" / "names.txt"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+MAKEMORE_URL = "https://raw.githubusercontent.com/karpathy/makemore/master/names.txt"
+ALLOWED_URLS = (MAKEMORE_URL,)
+URL_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
@@ -24,6 +34,16 @@ class WordList:
     @cached_property
     def vocab(self) -> Vocabulary:
         return Vocabulary.from_words(self.words)
+
+    @cached_property
+    def counts(self) -> torch.Tensor:
+        """The bigram count matrix N of these words, (V, V) int64; treat it as read-only."""
+        return bigram_counts(self.words, self.vocab)
+
+    @cached_property
+    def digest(self) -> str:
+        """A short fingerprint of the words, for cache keys: equal lists have equal digests."""
+        return hashlib.sha256("\n".join(self.words).encode()).hexdigest()[:16]
 
     @cached_property
     def duplicates(self) -> Counter:
@@ -104,9 +124,28 @@ def load_path(path: str | Path, max_bytes: int = MAX_BYTES) -> WordList:
     return parse_bytes(data, name=path.name, max_bytes=max_bytes)
 
 
+def fetch_url(
+    url: str, allowed: tuple[str, ...] = ALLOWED_URLS, timeout: float = URL_TIMEOUT, max_bytes: int = MAX_BYTES
+) -> WordList:
+    """Download and validate the word list at `url`, which must be an http(s) address on `allowed`."""
+    if not url.startswith(("http://", "https://")):
+        raise BigramError(f"Only http:// and https:// addresses can be loaded; got {url!r}.")
+    if url not in allowed:
+        raise BigramError(f"{url} is not on the list of allowed addresses, so it was not fetched.")
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            data = response.read(max_bytes + 1)
+    except urllib.error.HTTPError as e:
+        raise BigramError(f"{url} answered {e.code} {e.reason}.") from None
+    except (urllib.error.URLError, OSError) as e:
+        reason = getattr(e, "reason", e)
+        raise BigramError(f"Could not fetch {url}: {reason}.") from None
+    return parse_bytes(data, name=url.rsplit("/", 1)[-1] or url, max_bytes=max_bytes)
+
+
 def load_bundled() -> WordList:
     """The bundled default: SSA baby names of 2017 (see data/build_names.py)."""
-    return load_path(BUNDLED_PATH)
+    return dataclasses.replace(load_path(BUNDLED_PATH), name="SSA 2017 names (bundled)")
 
 
 def _size(nbytes: int) -> str:

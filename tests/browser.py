@@ -1,0 +1,103 @@
+"""Run the app on a free loopback port and drive Debian's chromium with playwright.
+
+Used by the end-to-end tests, and by hand to look at pages:
+    python -m tests.browser [--data PATH] [--out DIR] /counts "/breakdown?word=andrej" …
+saves one full-page screenshot per path.
+"""
+import argparse
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(*app_args: str, timeout: float = 60):
+    """Start `streamlit run app.py -- app_args` on 127.0.0.1; yield (base url, seconds until healthy)."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    if app_args:
+        cmd += ["--", *app_args]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                if proc.poll() is not None or time.perf_counter() - start > timeout:
+                    raise RuntimeError(f"the app did not start: {proc.stdout.read().decode()[-2000:]}")
+                time.sleep(0.1)
+        yield base, time.perf_counter() - start
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)  # stop the server (and anything it started) by its process id
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def chromium():
+    """A headless Debian chromium driven by playwright (never `playwright install`)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def wait_idle(page, timeout: float = 30_000) -> None:
+    """Wait until the app has rendered and its script is no longer running."""
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout)  # every view has a title
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')",
+        timeout=timeout,
+    )
+    page.wait_for_timeout(300)  # let plotly finish drawing
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("paths", nargs="+")
+    parser.add_argument("--data")
+    parser.add_argument("--out", default="artifacts/screenshots")
+    parser.add_argument("--width", type=int, default=1400)
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with serve(*(["--data", args.data] if args.data else [])) as (base, _), chromium() as browser:
+        page = browser.new_page(viewport={"width": args.width, "height": 900})
+        for path in args.paths:
+            page.goto(base + path)
+            wait_idle(page)
+            name = path.strip("/").replace("?", "_").replace("=", "-").replace("&", "_") or "dataset"
+            page.screenshot(path=out / f"{name}.png", full_page=True)
+            print(out / f"{name}.png")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""The sidebar every page shares: which word list is loaded, how to load another, and the seed."""
+import streamlit as st
+
+from bigram_core import SEED, BigramError, parse_bytes
+from bigram_core.data import fetch_url
+
+from . import state
+from .format import size
+
+
+def _load(loader) -> None:
+    """Replace the word list with loader()'s; on bad input keep the current one and say why."""
+    try:
+        state.set_words(loader())
+    except BigramError as e:
+        st.session_state["load_error"] = str(e)
+
+
+def _on_upload() -> None:
+    upload = st.session_state.get("upload")
+    if upload is not None:
+        _load(lambda: parse_bytes(upload.getvalue(), upload.name))
+
+
+def render() -> None:
+    with st.sidebar:
+        words = state.words()
+        st.markdown("#### Word list")
+        st.markdown(f"**{words.name}**  \n{len(words.words):,} words · {len(words.vocab)} characters · "
+                    f"{size(words.nbytes)}")
+        if message := st.session_state.pop("load_error", None):
+            st.error(message)
+        with st.expander("Load another word list"):
+            st.file_uploader("Upload a text file: UTF-8, one word per line", type=["txt"], key="upload",
+                             on_change=_on_upload)
+            url = st.selectbox("Or fetch from an allowed address", state.allowed_urls())
+            if st.button("Fetch", icon=":material/download:"):
+                with st.spinner(f"Fetching {url} …"):
+                    _load(lambda: fetch_url(url, state.allowed_urls()))
+                st.rerun()
+            path = state.command_line().data
+            if path:
+                st.button(f"Use {path} (from the command line)", on_click=_load, args=(lambda: state.load_file(path),))
+            st.button("Use the bundled names (SSA 2017)", on_click=_load, args=(state.bundled,))
+        st.number_input("Seed", min_value=0, max_value=2**53 - 1, value=SEED, step=1, key="seed",
+                        help="Seeds W's random init and, separately, a fresh generator for sampling.")

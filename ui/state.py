@@ -1,0 +1,106 @@
+"""What one browser session holds: the loaded word list, the seed, the net it trained.
+
+Everything here lives in st.session_state, so it is private to a session and survives page switches.
+Shared caches (st.cache_data) hold only results keyed on hashable inputs, returned as copies.
+"""
+import argparse
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import streamlit as st
+import torch
+
+from bigram_core import SEED, BigramError, WordList, fit, load_bundled, load_path
+from bigram_core.data import ALLOWED_URLS
+from bigram_core.neural import TrainRecord
+
+LECTURE_TRAINING = {"lr": 50.0, "steps": 100, "reg": 0.01, "init": "randn"}
+
+
+def command_line() -> argparse.Namespace:
+    """`streamlit run app.py -- --data PATH --allow-url URL …`: options after the `--`."""
+    parser = argparse.ArgumentParser(prog="app.py", add_help=False)
+    parser.add_argument("--data", default=None)
+    parser.add_argument("--allow-url", action="append", default=[])
+    return parser.parse_known_args(sys.argv[1:])[0]
+
+
+def allowed_urls() -> tuple[str, ...]:
+    """The makemore names.txt, plus any address given with --allow-url."""
+    return ALLOWED_URLS + tuple(command_line().allow_url)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _load_path(path: str, mtime: float) -> WordList:
+    """A word-list file, read once per version (mtime) for every session; each gets its own copy."""
+    return load_path(path)
+
+
+def load_file(path: str | Path) -> WordList:
+    path = Path(path)
+    return _load_path(str(path), path.stat().st_mtime if path.is_file() else 0.0)
+
+
+def load_startup_words() -> WordList:
+    """The word list a new session starts with: --data PATH if given and valid, else the bundled one."""
+    path = command_line().data
+    if path:
+        try:
+            return load_file(path)
+        except BigramError as e:
+            st.session_state["load_error"] = f"Could not load --data {path}: {e} Using the bundled list."
+    return bundled()
+
+
+@st.cache_data(max_entries=1, show_spinner=False)
+def bundled() -> WordList:
+    return load_bundled()
+
+
+def words() -> WordList:
+    """The session's current word list."""
+    if "words" not in st.session_state:
+        st.session_state["words"] = load_startup_words()
+    return st.session_state["words"]
+
+
+def set_words(new: WordList) -> None:
+    """Make `new` the session's word list; a net trained on other words no longer applies."""
+    st.session_state["words"] = new
+    st.session_state.pop("net", None)
+
+
+def seed() -> int:
+    """The session's seed (the sidebar's), for weights and sampling."""
+    return int(st.session_state.get("seed", SEED))
+
+
+@dataclass
+class Net:
+    """A net this session trained: W (V, V), a record per step, and what it was trained with."""
+
+    W: torch.Tensor
+    digest: str
+    settings: dict
+    records: list[TrainRecord] = field(default_factory=list)
+
+
+def trained_net() -> Net | None:
+    """The net trained on the training page for the current word list, if any."""
+    net = st.session_state.get("net")
+    return net if net is not None and net.digest == words().digest else None
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _lecture_weights(digest: str, seed: int, _N: torch.Tensor) -> torch.Tensor:
+    return fit(_N, seed=seed, **LECTURE_TRAINING)[0]
+
+
+def net_weights() -> tuple[torch.Tensor, str]:
+    """W of the session's trained net, or of the lecture's 100 steps when none; and a description."""
+    net = trained_net()
+    if net is not None:
+        return net.W.clone(), f"the net you trained ({len(net.records)} steps)"
+    W = _lecture_weights(words().digest, seed(), words().counts)
+    return W, "the net after the lecture's 100 steps (lr 50, λ 0.01)"
