@@ -1,4 +1,9 @@
-"""`python -m bigram_core`: the lecture from the terminal. Exit code 2 and one line on stderr for bad input."""
+"""`python -m bigram_core`: the lecture from the terminal. Exit code 2 and one line on stderr for bad input.
+
+The exercises extend it: `--order N` (a context of N−1 characters, ngram.py) on every command,
+`evaluate --split train|dev|test` (splits.py) and `tune` (tuning.py). Without these options every
+command prints exactly what it printed before them.
+"""
 import argparse
 import json
 import math
@@ -8,12 +13,18 @@ from dataclasses import asdict
 
 import torch
 
-from .counts import bigram_counts, bigram_examples, probabilities, uniform
+from typing import Sequence
+
+from .counts import probabilities, uniform
 from .data import BUNDLED_PATH, WordList, load_path
 from .errors import BigramError
 from .evaluate import breakdown, dataset_nll
 from .neural import INITS, METHODS, fit, probs
+from .ngram import MAX_CELLS, ORDERS, check_order, contexts_seen, ngram_counts, ngram_examples
 from .sampling import SEED, sample
+from .splits import PARTS, SPLIT_SEED, split
+from .tuning import MODELS, STRENGTH, examples_nll, tune
+from .vocab import Vocabulary
 
 
 class Parser(argparse.ArgumentParser):
@@ -26,6 +37,15 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data", default=str(BUNDLED_PATH), help="word list, one word per line (default: bundled)")
     common.add_argument("--json", action="store_true", help="print one JSON object")
+
+    order = argparse.ArgumentParser(add_help=False)
+    order.add_argument("--order", type=int, default=None,
+                       help=f"context of N−1 characters, N in {ORDERS[0]}..{ORDERS[-1]} (default 2, the bigram model)")
+
+    splitting = argparse.ArgumentParser(add_help=False)
+    splitting.add_argument("--split-seed", type=int, default=None,
+                           help=f"seeds the shuffle of the train/dev/test split (default {SPLIT_SEED})")
+    splitting.add_argument("--dedupe", action="store_true", help="remove repeated words before splitting")
 
     model = argparse.ArgumentParser(add_help=False)
     model.add_argument("--smoothing", type=float, default=1.0, help="fake counts k added to every cell (default 1)")
@@ -40,40 +60,73 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = Parser(prog="bigram_core", description="Bigram Lab: makemore part 1 from the terminal.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    sub.add_parser("stats", parents=[common], help="size, lengths and vocabulary of a word list")
-    p = sub.add_parser("breakdown", parents=[common, model, train], help="a word's NLL bigram by bigram")
+    sub.add_parser("stats", parents=[common, order], help="size, lengths and vocabulary of a word list")
+    p = sub.add_parser("breakdown", parents=[common, order, model, train], help="a word's NLL bigram by bigram")
     p.add_argument("word")
-    p.add_argument("--model", choices=("counts", "neural"), default="counts")
-    p = sub.add_parser("evaluate", parents=[common, model, train], help="average NLL of the whole word list")
-    p.add_argument("--model", choices=("counts", "neural"), default="counts")
-    p = sub.add_parser("sample", parents=[common, model, train], help="sample new names")
+    p.add_argument("--model", choices=MODELS, default="counts")
+    p = sub.add_parser("evaluate", parents=[common, order, model, train, splitting],
+                       help="average NLL of the whole word list, or of one part of a split")
+    p.add_argument("--model", choices=MODELS, default="counts")
+    p.add_argument("--split", choices=PARTS, default=None, help="fit on the train part of a seeded split, score this part")
+    p = sub.add_parser("sample", parents=[common, order, model, train], help="sample new names")
     p.add_argument("--model", choices=("counts", "neural", "uniform"), default="counts")
     p.add_argument("-n", type=int, default=5, help="how many names")
     p.add_argument("--temperature", type=float, default=1.0)
     p.add_argument("--prefix", default="")
-    sub.add_parser("train", parents=[common, train], help="gradient descent on the one-layer net")
+    sub.add_parser("train", parents=[common, order, train], help="gradient descent on the one-layer net")
+    p = sub.add_parser("tune", parents=[common, order, splitting],
+                       help="choose smoothing k or regularisation λ on dev, report the test loss once")
+    p.add_argument("--model", choices=MODELS, default="counts",
+                   help="counts: sweep k; neural: sweep λ, the net trained to convergence at each")
     return parser
 
 
-def run_training(args, words: WordList, N: torch.Tensor):
-    """Train with the train options; returns W, the records and the wall time of the loop."""
-    examples = bigram_examples(words.words, words.vocab) if args.method == "onehot" else None
+def order_of(args) -> int:
+    return 2 if args.order is None else args.order
+
+
+def run_training(args, words: Sequence[str], vocab: Vocabulary, N: torch.Tensor):
+    """Train W shaped like N (V^(n−1), V) with the train options on `words`; returns W, the records and
+    the wall time of the loop."""
+    examples = None
+    if args.method == "onehot":
+        examples = ngram_examples(words, vocab, order_of(args))
+        if len(examples[1]) * N.shape[0] > MAX_CELLS:  # the one-hot matrix is B × V^(n−1)
+            raise BigramError(
+                f"--method onehot would build a one-hot matrix of {len(examples[1]):,} examples × {N.shape[0]:,} "
+                f"contexts, over the {MAX_CELLS:,}-cell limit; use --method counts (the same losses)."
+            )
     start = time.perf_counter()
     W, records = fit(N, args.steps, args.lr, args.reg, args.seed, args.init, args.method, examples)
     return W, records, time.perf_counter() - start
 
 
-def model_probs(args, words: WordList, N: torch.Tensor) -> torch.Tensor:
-    """P (V, V) of the model the options name."""
+def model_probs(args, words: Sequence[str], vocab: Vocabulary, N: torch.Tensor) -> torch.Tensor:
+    """P (V^(n−1), V) of the model the options name, fitted on `words` (whose counts are N)."""
     if args.model == "neural":
-        return probs(run_training(args, words, N)[0])
+        return probs(run_training(args, words, vocab, N)[0])
     if args.model == "uniform":
-        return uniform(len(words.vocab))
+        return uniform(len(vocab))[:1].expand(N.shape)  # every context has the same row: no copies
     return probabilities(N, args.smoothing)
 
 
-def cmd_stats(args, words, N):
-    return {
+def all_counts(args, words: WordList) -> torch.Tensor:
+    """N (V^(n−1), V) of the whole word list."""
+    return ngram_counts(words.words, words.vocab, order_of(args))
+
+
+def with_order(args, result: dict) -> dict:
+    """`--order` given adds the order to what a command reports; without it the output is as before."""
+    return result if args.order is None else {**result, "order": args.order}
+
+
+def chosen_split(args, words: WordList):
+    """The seeded split the --split-seed and --dedupe options name."""
+    return split(words.words, SPLIT_SEED if args.split_seed is None else args.split_seed, dedupe=args.dedupe)
+
+
+def cmd_stats(args, words):
+    result = {
         "words": len(words.words),
         "unique_words": words.unique_words,
         "bigrams": words.n_bigrams,
@@ -81,25 +134,44 @@ def cmd_stats(args, words, N):
         "min_len": min(words.lengths),
         "max_len": max(words.lengths),
     }
+    if args.order is not None:
+        result |= {"order": args.order, "contexts": contexts_seen(all_counts(args, words))}
+    return result
 
 
-def cmd_breakdown(args, words, N):
-    result = breakdown(args.word, model_probs(args, words, N), N, words.vocab)
+def cmd_breakdown(args, words):
+    N = all_counts(args, words)
+    result = breakdown(args.word, model_probs(args, words.words, words.vocab, N), N, words.vocab, order_of(args))
     return {"word": result.word, "model": args.model, **{k: v for k, v in result.to_dict().items() if k != "word"}}
 
 
-def cmd_evaluate(args, words, N):
-    score = dataset_nll(model_probs(args, words, N), N)
-    return {"model": args.model, **asdict(score)}
+def cmd_evaluate(args, words):
+    if args.split is None:
+        if args.split_seed is not None or args.dedupe:
+            raise BigramError("--split-seed and --dedupe choose a split: use them with --split train|dev|test.")
+        N = all_counts(args, words)
+        score = dataset_nll(model_probs(args, words.words, words.vocab, N), N)
+        return with_order(args, {"model": args.model, **asdict(score)})
+    parts = chosen_split(args, words)
+    N = ngram_counts(parts.train, parts.vocab, order_of(args))
+    P = model_probs(args, parts.train, parts.vocab, N)
+    score = examples_nll(P, *ngram_examples(parts.part(args.split), parts.vocab, order_of(args)))
+    return with_order(args, {"model": args.model, "split": args.split, **asdict(score)})
 
 
-def cmd_sample(args, words, N):
-    samples = sample(model_probs(args, words, N), words.vocab, args.n, args.seed, args.temperature, args.prefix)
+def cmd_sample(args, words):
+    P = model_probs(args, words.words, words.vocab, all_counts(args, words))
+    samples = sample(P, words.vocab, args.n, args.seed, args.temperature, args.prefix, order=order_of(args))
     return {"names": [s.name for s in samples]}
 
 
-def cmd_train(args, words, N):
-    W, records, seconds = run_training(args, words, N)
+def cmd_tune(args, words):
+    return tune(chosen_split(args, words), order_of(args), args.model).to_dict()
+
+
+def cmd_train(args, words):
+    N = all_counts(args, words)
+    W, records, seconds = run_training(args, words.words, words.vocab, N)
     return {
         "losses": [r.loss for r in records],
         "data_nll": records[-1].data_nll if records else dataset_nll(probs(W), N).nll,
@@ -139,6 +211,12 @@ def show(command: str, result: dict) -> None:
         print_fields({"word": result["word"], "model": result["model"]})
         print_table(result["bigrams"])
         print_fields({"log_likelihood": result["log_likelihood"], "nll": result["nll"]})
+    elif command == "tune":
+        name = STRENGTH[result["model"]]  # k or λ
+        print_fields({"model": result["model"], "order": result["order"]})
+        print_table([{name: f"{p['strength']:.3g}", "train_nll": p["train_nll"], "dev_nll": p["dev_nll"]}
+                     for p in result["sweep"]])
+        print_fields({f"chosen {name}": f"{result['chosen']:.3g}", "test_nll": result["test_nll"]})
     elif command == "train":
         print_fields({k: v for k, v in result.items() if k != "losses"})
         print_table([{"step": i, "loss": loss} for i, loss in enumerate(result["losses"])])
@@ -157,15 +235,16 @@ def jsonable(x):
     return x
 
 
-COMMANDS = {"stats": cmd_stats, "breakdown": cmd_breakdown, "evaluate": cmd_evaluate, "sample": cmd_sample, "train": cmd_train}
+COMMANDS = {"stats": cmd_stats, "breakdown": cmd_breakdown, "evaluate": cmd_evaluate, "sample": cmd_sample,
+            "train": cmd_train, "tune": cmd_tune}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         words = load_path(args.data)
-        N = bigram_counts(words.words, words.vocab)
-        result = COMMANDS[args.command](args, words, N)
+        check_order(order_of(args), len(words.vocab))
+        result = COMMANDS[args.command](args, words)
     except BigramError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

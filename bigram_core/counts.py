@@ -48,10 +48,15 @@ def bigram_counts_loop(words: Sequence[str], vocab: Vocabulary) -> torch.Tensor:
     return N
 
 
+MAX_SMOOTHING = 1e9  # beyond this every row is uniform to float32 precision, and N + k overflows sooner or later
+
+
 def check_smoothing(k: float) -> float:
-    """k is a number of fake counts: any real k >= 0."""
-    if not k >= 0 or k == float("inf"):  # `not k >= 0` also catches nan
-        raise BigramError(f"Smoothing k must be a finite number ≥ 0 (fake counts added to every cell); got {k}.")
+    """k is a number of fake counts: any real k with 0 <= k <= MAX_SMOOTHING."""
+    if not 0 <= k <= MAX_SMOOTHING:  # also false for nan
+        raise BigramError(
+            f"Smoothing k must be a number from 0 to {MAX_SMOOTHING:.0e} (fake counts added to every cell); got {k}."
+        )
     return float(k)
 
 
@@ -79,3 +84,21 @@ def probabilities_keepdim_bug(N: torch.Tensor, k: float = 1.0) -> torch.Tensor:
 def uniform(V: int) -> torch.Tensor:
     """Every next character equally likely: shape (V, V) float32, each entry 1/V."""
     return torch.full((V, V), 1.0 / V)
+
+
+def character_counts(N: torch.Tensor) -> torch.Tensor:
+    """How often each character occurs in the words: the row sums of N, shape (V,) int64.
+
+    Every character of a word is followed by exactly one bigram partner (the next character or the end
+    '.'), so row i of N counts each occurrence of character i once; entry 0, the row of '.', counts the
+    starts, one per word.
+    """
+    return N.sum(1)
+
+
+def top_bigrams(N: torch.Tensor, vocab: Vocabulary, n: int = 10) -> list[tuple[str, int]]:
+    """The n most frequent bigrams of N (V, V) as (pair, count), largest first; ties in row-then-column order."""
+    V = len(vocab)
+    flat = N.flatten()  # (V*V,): cell (i, j) is at i*V + j
+    order = torch.argsort(flat, descending=True, stable=True)[:n]
+    return [(vocab.itos[c // V] + vocab.itos[c % V], int(flat[c])) for c in order.tolist()]

@@ -150,3 +150,34 @@ def load_bundled() -> WordList:
 
 def _size(nbytes: int) -> str:
     return f"{nbytes / 2**20:.1f} MB" if nbytes >= 100_000 else f"{nbytes:,} bytes"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A word list at a glance: its size, repeats and lengths."""
+
+    words: int
+    unique_words: int
+    repeated_words: int  # distinct words that occur more than once
+    most_repeated: tuple[str, int] | None  # the first word (in file order) of the highest count, if any repeat
+    most_repeated_ties: int  # how many distinct words share that highest count
+    shortest: str  # the first word of the smallest length
+    longest: str  # the first word of the largest length
+    length_counts: dict[int, int]  # word length -> how many words have it, by length
+
+
+def summarize(words: WordList) -> Summary:
+    """The Summary of `words`: what the dataset view shows about a list."""
+    lengths = Counter(words.lengths)
+    top = max(words.duplicates.values(), default=0)
+    tied = [w for w, c in words.duplicates.items() if c == top]  # Counter keeps first-occurrence order
+    return Summary(
+        words=len(words.words),
+        unique_words=words.unique_words,
+        repeated_words=len(words.duplicates),
+        most_repeated=(tied[0], top) if tied else None,
+        most_repeated_ties=len(tied),
+        shortest=min(words.words, key=len),
+        longest=max(words.words, key=len),
+        length_counts=dict(sorted(lengths.items())),
+    )

@@ -5,6 +5,7 @@ from dataclasses import asdict, dataclass
 import torch
 
 from .counts import bigram_counts
+from .ngram import context_index
 from .vocab import BOUNDARY, Vocabulary
 
 
@@ -46,18 +47,21 @@ class DatasetScore:
     bigrams: int
 
 
-def breakdown(word: str, P: torch.Tensor, N: torch.Tensor, vocab: Vocabulary) -> Breakdown:
+def breakdown(word: str, P: torch.Tensor, N: torch.Tensor, vocab: Vocabulary, order: int = 2) -> Breakdown:
     """Score `word` under P (V, V), reporting each bigram's count in N (V, V).
 
+    At order n (ngram.py) P and N are (V^(n−1), V) and each pair is an n-gram: the n−1 characters of
+    the context, '.'-padded, then the next one.
     A zero probability gives logprob -inf and NLL inf (never nan): the word is impossible under P.
     """
-    ids = [0, *vocab.encode(word), 0]
-    chars = BOUNDARY + word + BOUNDARY
+    ids = [0] * (order - 1) + vocab.encode(word) + [0]
+    chars = BOUNDARY * (order - 1) + word + BOUNDARY
     rows = []
-    for (a, b), (ca, cb) in zip(zip(ids, ids[1:]), zip(chars, chars[1:])):
-        prob = float(P[a, b])
+    for t in range(len(word) + 1):
+        context, nxt = context_index(ids[t : t + order - 1], len(vocab)), ids[t + order - 1]
+        prob = float(P[context, nxt])
         logprob = math.log(prob) if prob > 0 else -math.inf
-        rows.append(BigramScore(ca + cb, int(N[a, b]), prob, logprob, -logprob))
+        rows.append(BigramScore(chars[t : t + order], int(N[context, nxt]), prob, logprob, -logprob))
     log_likelihood = math.fsum(r.logprob for r in rows)
     return Breakdown(word, tuple(rows), log_likelihood, -log_likelihood / len(rows))
 
@@ -83,3 +87,8 @@ def score_words(P: torch.Tensor, words, vocab: Vocabulary) -> DatasetScore:
 def compare_models(models: dict[str, torch.Tensor], counts: torch.Tensor) -> dict[str, DatasetScore]:
     """Each named model's P (V, V) scored on the same counts."""
     return {name: dataset_nll(P, counts) for name, P in models.items()}
+
+
+def most_surprising(b: Breakdown) -> BigramScore:
+    """The bigram of `b` the model found least likely: the highest NLL (the first one, on a tie)."""
+    return max(b.bigrams, key=lambda r: r.nll)

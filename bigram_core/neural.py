@@ -6,6 +6,7 @@ W is (V, V). Two ways compute the same full-batch loss, NLL + reg * mean(W**2):
 - `count_loss_and_grad`, the fast one: the loss and its gradient depend on the data only through the
   count matrix N, so one (V, V) pass replaces B examples and the gradient has a closed form.
 """
+import time
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -20,13 +21,15 @@ INITS = ("randn", "zeros")
 METHODS = ("counts", "onehot")
 
 
-def init_weights(V: int, seed: int = SEED, init: str = "randn") -> torch.Tensor:
-    """W of shape (V, V) float32: the lecture's seeded torch.randn, or zeros (every P row uniform)."""
+def init_weights(V: int, seed: int = SEED, init: str = "randn", rows: int | None = None) -> torch.Tensor:
+    """W of shape (V, V) float32, or (rows, V) for a wider context (ngram.py): the lecture's seeded
+    torch.randn, or zeros (every P row uniform)."""
+    shape = (V if rows is None else rows, V)
     if init == "zeros":
-        return torch.zeros((V, V))
+        return torch.zeros(shape)
     if init != "randn":
         raise BigramError(f"init must be one of {', '.join(INITS)}; got {init!r}.")
-    return torch.randn((V, V), generator=torch.Generator().manual_seed(seed))
+    return torch.randn(shape, generator=torch.Generator().manual_seed(seed))
 
 
 def probs(W: torch.Tensor) -> torch.Tensor:
@@ -51,6 +54,7 @@ def onehot_loss(W: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor, reg: float)
 
 def count_loss_and_grad(W: torch.Tensor, N: torch.Tensor, reg: float):
     """Loss, data NLL and dLoss/dW from the counts N (V, V): the same numbers as `onehot_loss`.
+    Any number of rows works: N and W (C, V) for C contexts of n−1 characters (ngram.py).
 
     NLL = -(1/B) Σ_ij N_ij log softmax(W)_ij, so dNLL/dW_ij = (rowsum(N)_i softmax(W)_ij - N_ij) / B,
     and d(reg mean W²)/dW = 2 reg W / V².
@@ -170,6 +174,51 @@ def fit(
     method: str = "counts",
     examples: tuple[torch.Tensor, torch.Tensor] | None = None,
 ) -> tuple[torch.Tensor, list[TrainRecord]]:
-    """Train a fresh W (V, V) for `steps` steps; returns W and every step's record."""
-    W = init_weights(N.shape[0], seed, init)
+    """Train a fresh W shaped like N, (V, V) or (C, V), for `steps` steps; returns W and every step's record."""
+    W = init_weights(N.shape[1], seed, init, rows=N.shape[0])
     return W, list(train(W, N, steps, lr, reg, method, examples))
+
+
+class Diverged(BigramError):
+    """Training stopped because the next update would make the loss non-finite; `records` are the steps kept."""
+
+    def __init__(self, message: str, records: list[TrainRecord]):
+        super().__init__(message)
+        self.records = records
+
+
+def train_chunk(
+    W: torch.Tensor,
+    N: torch.Tensor,
+    steps: int,
+    lr: float = 50.0,
+    reg: float = 0.01,
+    start: int = 0,
+    seconds: float | None = None,
+) -> list[TrainRecord]:
+    """Up to `steps` fast (counts) steps on W (V, V) in place, ending early after `seconds`: one slice of a live run.
+
+    The same numbers as `train`, but an update is kept only once the loss it leads to is known to be finite,
+    so W never holds diverged weights: on divergence W keeps the last good weights and Diverged carries the
+    records of the updates kept. At least one step is attempted whatever `seconds` is.
+    """
+    check_hyperparameters(lr, reg)
+    deadline = None if seconds is None else time.perf_counter() + seconds
+    loss, data_nll, grad = count_loss_and_grad(W, N, reg)
+    records: list[TrainRecord] = []
+    for step in range(start, start + steps):
+        W_next = W - lr * grad
+        next_loss, next_nll, next_grad = count_loss_and_grad(W_next, N, reg)
+        if not torch.isfinite(next_loss):
+            raise Diverged(
+                f"Training diverged at step {step + 1}: the loss became {float(next_loss)}. "
+                f"Try a smaller learning rate than {lr:g}. W keeps the weights it had after {step} steps.",
+                records,
+            )
+        W.copy_(W_next)
+        loss_, data_nll_ = float(loss), float(data_nll)
+        records.append(TrainRecord(step, loss_, data_nll_, loss_ - data_nll_))
+        loss, data_nll, grad = next_loss, next_nll, next_grad
+        if deadline is not None and time.perf_counter() > deadline:
+            break
+    return records

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 import torch
 
 from .errors import BigramError
+from .ngram import context_index
 from .vocab import BOUNDARY, Vocabulary
 
 SEED = 2147483647
@@ -47,17 +48,21 @@ def sample(
     temperature: float = 1.0,
     prefix: str = "",
     max_len: int = MAX_LEN,
+    order: int = 2,
 ) -> list[Sample]:
     """n names drawn from P (V, V) with a fresh torch.Generator seeded `seed`, as the lecture does.
 
     Each name starts after `prefix` (from '.' when empty) and draws one character at a time with
     torch.multinomial from the row of the last character, until '.' or `max_len` characters.
+    At order n (ngram.py) P is (V^(n−1), V) and the row is that of the last n−1 characters, '.'-padded.
     """
     if n < 0:
         raise BigramError(f"The number of names must be ≥ 0; got {n}.")
     if max_len < 1:
         raise BigramError(f"The maximum length must be at least 1; got {max_len}.")
     prefix_ids = vocab.encode(prefix)
+    if P.shape[0] != len(vocab) ** (order - 1):
+        raise BigramError(f"P has {P.shape[0]} rows, but order {order} needs {len(vocab)}^{order - 1}, one per context.")
     if len(prefix) >= max_len:
         raise BigramError(f"The prefix {prefix!r} is already {len(prefix)} characters, the maximum length.")
     P = with_temperature(P, temperature)
@@ -65,16 +70,16 @@ def sample(
     samples = []
     for _ in range(n):
         out, steps = list(prefix), []
-        ix = prefix_ids[-1] if prefix_ids else 0
+        context = ([0] * (order - 1) + prefix_ids)[len(prefix_ids):]  # the last n−1 characters, '.'-padded
         while len(out) < max_len:
-            p = P[ix]
+            p = P[context_index(context, len(vocab))]
             nxt = torch.multinomial(p, num_samples=1, replacement=True, generator=g).item()
-            steps.append(Step(vocab.itos[ix], p, vocab.itos[nxt], float(p[nxt])))
-            ix = nxt
-            if ix == 0:
+            steps.append(Step(vocab.decode(context), p, vocab.itos[nxt], float(p[nxt])))
+            context = context[1:] + [nxt]
+            if nxt == 0:
                 break
-            out.append(vocab.itos[ix])
-        samples.append(Sample("".join(out), ix == 0, tuple(steps)))
+            out.append(vocab.itos[nxt])
+        samples.append(Sample("".join(out), nxt == 0, tuple(steps)))
     return samples
 
 

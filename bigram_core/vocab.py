@@ -20,7 +20,7 @@ class Vocabulary:
     @classmethod
     def from_words(cls, words: Iterable[str]) -> "Vocabulary":
         """'.' then the sorted distinct characters of `words` (27 for lowercase names)."""
-        return cls((BOUNDARY, *sorted(set().union(*map(set, words)) - {BOUNDARY})))
+        return cls((BOUNDARY, *sorted(set("".join(words)) - {BOUNDARY})))  # one join: fast for millions of words
 
     def __len__(self) -> int:
         return len(self.itos)

@@ -80,6 +80,16 @@ def wait_idle(page, timeout: float = 30_000) -> None:
     page.wait_for_timeout(300)  # let plotly finish drawing
 
 
+def full_shot(page, path) -> None:
+    """A screenshot of the whole view: Streamlit scrolls inside its own container, so grow the window to it."""
+    width = page.viewport_size["width"]
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": width, "height": max(900, min(height, 16000))})
+    page.wait_for_timeout(500)  # plotly redraws on resize
+    page.screenshot(path=path, full_page=True)
+    page.set_viewport_size({"width": width, "height": 900})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="+")
@@ -95,7 +105,7 @@ def main() -> None:
             page.goto(base + path)
             wait_idle(page)
             name = path.strip("/").replace("?", "_").replace("=", "-").replace("&", "_") or "dataset"
-            page.screenshot(path=out / f"{name}.png", full_page=True)
+            full_shot(page, out / f"{name}.png")
             print(out / f"{name}.png")
 
 

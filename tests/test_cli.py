@@ -5,7 +5,11 @@ import sys
 
 import pytest
 
+from bigram_core import probabilities
 from bigram_core.cli import main
+from bigram_core.ngram import ngram_counts, ngram_examples
+from bigram_core.splits import split
+from bigram_core.tuning import examples_nll
 from tests.conftest import LECTURE_NAMES
 
 
@@ -106,3 +110,89 @@ def test_bad_files_exit_2(tmp_path):
         (tmp_path / name).write_bytes(data)
         result = cli("stats", "--data", str(tmp_path / name))
         assert result.returncode == 2 and result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, name
+
+
+# Issue 4, the lecture's exercises: --order, evaluate --split, tune. Without them every output is as above.
+
+def test_order_2_is_the_default_exactly(capsys, lecture):
+    data = ["--data", str(LECTURE_NAMES)]
+    for argv in (["evaluate"], ["evaluate", "--model", "neural", "--steps", "20"], ["breakdown", "andrej"],
+                 ["sample", "-n", "10"], ["train", "--steps", "5"]):
+        plain, ordered = run_json(capsys, *argv, *data), run_json(capsys, *argv, *data, "--order", "2")
+        for result in (plain, ordered):
+            result.pop("seconds", None)  # train's wall time
+        expected = {**plain, "order": 2} if argv[0] == "evaluate" else plain  # evaluate reports a given order
+        assert ordered == expected, argv
+
+
+def test_stats_order(capsys, lecture):
+    stats = run_json(capsys, "stats", "--data", str(LECTURE_NAMES), "--order", "3")
+    assert stats["order"] == 3 and stats["contexts"] == 602 and stats["bigrams"] == 228146  # of 729 contexts
+    assert run_json(capsys, "stats", "--data", str(LECTURE_NAMES), "--order", "2")["contexts"] == 27
+
+
+def test_wider_context_on_the_lecture(capsys, lecture):
+    data = ["--data", str(LECTURE_NAMES), "--smoothing", "0.1"]
+    nll = {n: run_json(capsys, "evaluate", *data, "--order", str(n))["nll"] for n in (2, 3, 4)}
+    assert nll[2] > nll[3] > nll[4]
+    b = run_json(capsys, "breakdown", "emma", *data, "--order", "3")
+    assert [r["pair"] for r in b["bigrams"]] == ["..e", ".em", "emm", "mma", "ma."]
+    names = run_json(capsys, "sample", *data, "--order", "4", "-n", "20", "--seed", "3")["names"]
+    again = run_json(capsys, "sample", *data, "--order", "4", "-n", "20", "--seed", "3")["names"]
+    assert len(names) == 20 and names == again
+
+
+def test_train_order_3(capsys):
+    result = run_json(capsys, "train", "--order", "3", "--steps", "5")
+    assert result["steps"] == 5 and result["losses"] == sorted(result["losses"], reverse=True)
+
+
+def test_evaluate_split(capsys, lecture):
+    data = ["--data", str(LECTURE_NAMES), "--order", "3", "--smoothing", "0.1"]
+    got = run_json(capsys, "evaluate", *data, "--split", "dev", "--split-seed", "7", "--dedupe")
+    s = split(lecture.words, seed=7, dedupe=True)
+    P = probabilities(ngram_counts(s.train, s.vocab, 3), 0.1)
+    want = examples_nll(P, *ngram_examples(s.dev, s.vocab, 3))
+    assert got == {"model": "counts", "split": "dev", "nll": want.nll, "log_likelihood": want.log_likelihood,
+                   "bigrams": want.bigrams, "order": 3}
+    train, test = (run_json(capsys, "evaluate", *data, "--split", part)["nll"] for part in ("train", "test"))
+    assert train < test  # fitted on train
+    neural = run_json(capsys, "evaluate", "--data", str(LECTURE_NAMES), "--split", "test", "--model", "neural")
+    assert 2.4 < neural["nll"] < 2.6 and neural["bigrams"] == 22866
+
+
+def test_tune(capsys, lecture):
+    result = run_json(capsys, "tune", "--data", str(LECTURE_NAMES), "--order", "3")
+    assert list(result) == ["model", "order", "sweep", "chosen", "test_nll"] and result["order"] == 3
+    assert result["sweep"][0] == {"strength": 0.0, "train_nll": result["sweep"][0]["train_nll"], "dev_nll": "inf"}
+    assert result["chosen"] == 0.1 and round(result["test_nll"], 4) == 2.2240
+    neural = run_json(capsys, "tune", "--model", "neural", "--dedupe", "--split-seed", "1")
+    assert neural["model"] == "neural" and neural["chosen"] in [p["strength"] for p in neural["sweep"]]
+
+
+def test_tune_people_table(capsys, lecture):
+    code, out, _ = run(capsys, "tune", "--data", str(LECTURE_NAMES))
+    lines = out.splitlines()
+    assert code == 0 and lines[2].split() == ["k", "train_nll", "dev_nll"] and lines[3].split()[0] == "0"
+    assert lines[-2].split() == ["chosen", "k", "0.316"] and lines[-1].split() == ["test_nll", "2.4580"]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["stats", "--order", "6"], "order n must be one of 2, 3, 4, 5"),
+    (["sample", "--order", "1"], "order n must be one of"),
+    (["evaluate", "--order", "three"], "invalid int value"),
+    (["evaluate", "--dedupe"], "use them with --split"),
+    (["evaluate", "--split", "valid"], "invalid choice"),
+    (["train", "--order", "3", "--method", "onehot"], "over the 50,000,000-cell limit"),
+    (["tune", "--model", "uniform"], "invalid choice"),
+])
+def test_exercise_bad_input_exit_2_one_line(argv, message):
+    result = cli(*argv)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_split_of_a_tiny_list_exit_2(tmp_path):
+    (tmp_path / "three.txt").write_text("ab\nba\naa\n")
+    result = cli("evaluate", "--data", str(tmp_path / "three.txt"), "--split", "dev")
+    assert result.returncode == 2 and "dev part of a split of 3 words is empty" in result.stderr

@@ -2,6 +2,7 @@
 import pytest
 
 from bigram_core import BigramError, Vocabulary, load_bundled, load_path, parse_bytes, parse_text
+from bigram_core.data import summarize
 
 
 def test_vocab_dot_first_then_sorted():
@@ -89,3 +90,27 @@ def test_missing_path_and_directory(tmp_path):
         load_path(tmp_path / "nope.txt")
     with pytest.raises(BigramError, match="is a directory"):
         load_path(tmp_path)
+
+
+def test_summary_of_the_lecture_list(lecture):
+    s = summarize(lecture)
+    assert (s.words, s.unique_words, s.repeated_words) == (32033, 29494, 2539)
+    assert s.most_repeated == ("emma", 2) and s.most_repeated_ties == 2539  # girls' and boys' names
+    assert (s.shortest, s.longest) == ("an", "muhammadibrahim")
+    # the length histogram counts every word once, and each word of length L gives L + 1 bigrams
+    assert sum(s.length_counts.values()) == s.words
+    assert sum((L + 1) * n for L, n in s.length_counts.items()) == lecture.n_bigrams
+    assert min(s.length_counts) == len(s.shortest) == 2 and max(s.length_counts) == len(s.longest) == 15
+
+
+def test_summary_counts_repeats_by_hand():
+    words = parse_text("bob\nann\nbob\nzoë\nann\nbob\nx\n")
+    s = summarize(words)
+    assert s.words == 7 and s.unique_words == 4 and s.repeated_words == 2
+    assert s.most_repeated == ("bob", 3) and s.most_repeated_ties == 1
+    assert (s.shortest, s.longest) == ("x", "bob") and s.length_counts == {1: 1, 3: 6}
+
+
+def test_summary_without_repeats():
+    s = summarize(parse_text("emma\nava\n"))
+    assert s.repeated_words == 0 and s.most_repeated is None and s.most_repeated_ties == 0

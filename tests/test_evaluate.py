@@ -4,8 +4,9 @@ import math
 import pytest
 import torch
 
-from bigram_core import BigramError, bigram_counts, breakdown, dataset_nll, probabilities
+from bigram_core import BigramError, Vocabulary, bigram_counts, breakdown, dataset_nll, probabilities, uniform
 from bigram_core.counts import bigram_examples
+from bigram_core.evaluate import most_surprising
 
 
 def test_dataset_nll_two_ways(lecture, lecture_N):
@@ -47,3 +48,17 @@ def test_dataset_nll_of_impossible_data_is_inf_not_nan():
 def test_breakdown_outside_vocabulary(lecture, lecture_N):
     with pytest.raises(BigramError, match="'Z' at position 1"):
         breakdown("Zoe", probabilities(lecture_N, 1), lecture_N, lecture.vocab)
+
+
+def test_most_surprising_is_the_least_likely_bigram(lecture, lecture_N):
+    for k in (0, 1):
+        for word in ("andrejq", "emma", "zzyzx"):
+            b = breakdown(word, probabilities(lecture_N, k), lecture_N, lecture.vocab)
+            assert most_surprising(b) == min(b.bigrams, key=lambda r: r.prob)  # highest NLL = lowest P
+    assert most_surprising(breakdown("andrejq", probabilities(lecture_N, 0), lecture_N, lecture.vocab)).nll == math.inf
+
+
+def test_most_surprising_tie_is_the_first():
+    vocab = Vocabulary.from_words(["ab"])
+    b = breakdown("ba", uniform(len(vocab)), torch.zeros(3, 3), vocab)
+    assert most_surprising(b).pair == ".b"

@@ -85,3 +85,51 @@ def test_divergence_names_the_step():
 def test_bad_settings(lecture_N, kwargs, message):
     with pytest.raises(BigramError, match=message):
         fit(lecture_N, **kwargs)
+
+
+def test_chunks_of_any_size_equal_one_run(lecture_N):
+    """A live run in slices of 1, 7, 30, … steps lands on exactly the weights and records of fit()."""
+    from bigram_core.neural import train_chunk
+
+    W, records = init_weights(27), []
+    for size in [1, 7, 30, 2, 60]:
+        records += train_chunk(W, lecture_N, size, start=len(records))
+    W_fit, fit_records = fit(lecture_N, steps=100)
+    assert torch.equal(W, W_fit)
+    assert records == fit_records
+    assert round(records[-1].loss, 4) == 2.4901
+
+
+def test_chunk_keeps_the_last_good_weights_on_divergence(lecture_N):
+    from bigram_core.neural import Diverged, train_chunk
+
+    W = init_weights(27)
+    with pytest.raises(Diverged, match=r"diverged at step (\d+).*smaller learning rate.*after \d+ steps") as info:
+        train_chunk(W, lecture_N, 1000, lr=1e6)
+    kept = info.value.records
+    assert isinstance(info.value, BigramError) and 0 < len(kept) < 1000
+    assert f"step {len(kept) + 1}:" in str(info.value)
+    assert torch.isfinite(W).all() and all(math.isfinite(r.loss) for r in kept)
+    assert torch.equal(W, fit(lecture_N, steps=len(kept), lr=1e6)[0])  # exactly the updates kept
+    with pytest.raises(BigramError, match=f"diverged at step {len(kept) + 1}:"):  # where train() stops too
+        fit(lecture_N, steps=len(kept) + 2, lr=1e6)
+
+
+def test_chunk_ends_after_its_time_budget(lecture_N):
+    import time
+
+    from bigram_core.neural import train_chunk
+
+    started = time.perf_counter()
+    records = train_chunk(init_weights(27), lecture_N, 10**9, seconds=0.02)
+    assert time.perf_counter() - started < 1.0 and 1 <= len(records) < 10**9
+    assert len(train_chunk(init_weights(27), lecture_N, 10**9, seconds=0)) == 1  # always makes progress
+
+
+def test_chunk_rejects_bad_settings(lecture_N):
+    from bigram_core.neural import train_chunk
+
+    W = init_weights(27)
+    with pytest.raises(BigramError, match="learning rate"):
+        train_chunk(W, lecture_N, 5, lr=0)
+    assert torch.equal(W, init_weights(27))

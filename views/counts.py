@@ -1,4 +1,171 @@
-import streamlit as st
+"""Counts (/counts): the count matrix N as the lecture draws it, P = (N + k) / row sums, and the keepdim pitfall."""
+import html
 
-st.title("counts")
-st.info("This view is being built.")
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+import torch
+
+from bigram_core import Vocabulary, dataset_nll, probabilities, probabilities_keepdim_bug, sample
+from bigram_core.counts import top_bigrams
+from bigram_core.sampling import names
+from ui import state
+from ui.charts import matrix_heatmap, next_char_bars
+from ui.format import num
+
+HEATMAP_PX = 900  # the lecture's figure is big and square: every cell must fit its pair and count
+COLORBAR_PX = 60
+PLOT_FRACTION = 0.9  # of HEATMAP_PX left for the cells after the axis labels and margins
+MIN_FONT, MAX_FONT = 8, 11  # px: below 8 the labels are unreadable on a projector, above 11 they crowd the cell
+MAX_K = 1e6  # far past uniform already; bounded so (N + k) stays exact enough in float32
+TOP = 15
+ROW_CHART_PX = 380  # as tall as the top-bigrams table beside it
+SAMPLES = 8
+
+
+def cell_font(V: int, max_count: int) -> int | None:
+    """The font size (px) at which a cell's two lines, pair over count, fit in it; None if that is unreadable."""
+    cell = HEATMAP_PX * PLOT_FRACTION / V
+    text_em = max(2 * 0.75, 0.62 * len(str(max_count)))  # the widest line in ems: a pair ('mw') or the count
+    size = int(min((cell - 4) / text_em, (cell - 2) / 2.4))  # two lines of 1.2 em each must fit the height
+    return min(size, MAX_FONT) if size >= MIN_FONT else None
+
+
+def cell_labels(N: torch.Tensor, vocab: Vocabulary) -> np.ndarray:
+    """'pair<br>count' for every cell, (V, V) strings: the pair on top, the count below, as in the lecture."""
+    chars = np.array([html.escape(ch) for ch in vocab.itos])  # plotly reads text as HTML
+    pairs = np.char.add(chars[:, None], chars[None, :])
+    return np.char.add(np.char.add(pairs, "<br>"), N.numpy().astype(str))
+
+
+def log_colorbar(max_count: int) -> dict:
+    """Ticks for z = log10(1 + N), labelled with the counts themselves."""
+    counts = [0] + [10**e for e in range(len(str(max_count)))]
+    return {"tickvals": [np.log10(1 + c) for c in counts], "ticktext": [f"{c:,}" for c in counts]}
+
+
+def matrix_csv(M: torch.Tensor, vocab: Vocabulary, float_format: str | None = None) -> str:
+    """M (V, V) as CSV, rows and columns labelled by the vocabulary: row = previous, column = next."""
+    frame = pd.DataFrame(M.numpy(), index=pd.Index(vocab.itos, name="previous \\ next"), columns=list(vocab.itos))
+    return frame.to_csv(float_format=float_format)
+
+
+words = state.words()
+with st.spinner("Counting bigrams…"):  # shows only past half a second: a long uploaded list
+    N = words.counts  # (V, V), shared and read-only: everything below builds new tensors
+vocab = words.vocab
+V = len(vocab)
+
+st.title("Counts")
+st.write("**N[i, j]** counts how often character j follows character i in the word list; normalising each row "
+         "gives the bigram model **P(next | previous)**.")
+
+controls = st.columns([1, 1, 2], vertical_alignment="bottom")
+with controls[0]:
+    k = st.number_input("Smoothing k", min_value=0.0, max_value=MAX_K, value=1.0, step=1.0, format="%g",
+                        key="k", bind="query-params",
+                        help="Fake counts added to every cell before normalising: P = (N + k) / (N + k).sum(1, keepdim=True).")
+with controls[1]:
+    scale = st.segmented_control("Colour", ["linear", "log"], default="linear", required=True, key="counts_scale",
+                                 persist_state="session", help="Log colour shows the rare pairs that linear colour washes out.")
+P = probabilities(N, k)  # (V, V): each row sums to 1
+
+top = top_bigrams(N, vocab, TOP)  # [(pair, count)], largest first
+never_seen = int((N == 0).sum())
+metrics = st.columns(4)
+metrics[0].metric("Bigrams counted", f"{int(N.sum()):,}", help="N.sum(): every word of length L gives L + 1 bigrams.")
+metrics[1].metric("Largest cell", f"{top[0][1]:,}", delta=f"'{top[0][0]}'", delta_color="off", delta_arrow="off")
+metrics[2].metric("Never-seen pairs", f"{never_seen:,} of {V * V:,}", delta="P = 0 at k = 0" if never_seen else None,
+                  delta_color="off", delta_arrow="off",
+                  help="A word containing one of these pairs has infinite loss unless k > 0.")
+metrics[3].metric(f"Average NLL at k = {k:g}", num(dataset_nll(P, N).nll),
+                  help="The mean negative log-likelihood of every bigram of the list under P: the model's loss.")
+
+# The heatmap: colour by count, every cell labelled, hover with P at the current k.
+log = scale == "log"
+font = cell_font(V, int(N.max()))
+fig = matrix_heatmap(
+    np.log10(1 + N.numpy()) if log else N.numpy(),
+    vocab,
+    text=cell_labels(N, vocab) if font else None,
+    hover=f"%{{y}}%{{x}}: N = %{{customdata[0]:,}}<br>P(%{{x}} | %{{y}}) = %{{customdata[1]:.4f}} at k = {k:g}",
+    customdata=np.stack([N.numpy(), P.numpy()], axis=-1),
+    colorbar="count",
+    height=HEATMAP_PX,
+    font_size=font or MIN_FONT,
+)
+# A square figure whose plot area gives up width (not range) to stay square: no blank band above row '.'.
+fig.update_layout(width=HEATMAP_PX + COLORBAR_PX)
+fig.update_xaxes(constrain="domain")
+fig.update_yaxes(constrain="domain")
+if log:
+    fig.update_traces(colorbar=log_colorbar(int(N.max())))
+st.plotly_chart(fig, key="heatmap", width="content")
+if font is None:
+    st.caption(f"With {V} characters the {V}×{V} cells are too small to label legibly; hover a cell for its pair, "
+               "count and probability.")
+st.caption("Row i is the previous character, column j the next; '.' is the start (its row) and the end "
+           "(its column) of every word.")
+downloads = st.container(horizontal=True)
+downloads.download_button("N as CSV", matrix_csv(N, vocab), file_name="bigram_counts.csv", mime="text/csv",
+                          icon=":material/download:")
+downloads.download_button(f"P at k = {k:g} as CSV", matrix_csv(P, vocab, "%.8g"), file_name=f"bigram_probs_k{k:g}.csv",
+                          mime="text/csv", icon=":material/download:")
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.subheader("One row: the next-character distribution")
+    prev = st.pills("Previous character", vocab.itos, default=vocab.itos[0], required=True, key="counts_row",
+                    wrap=True, persist_state="session")
+    i = vocab.stoi[prev]
+    row_p = P[i]  # (V,)
+    best = int(row_p.argmax())
+    bars = next_char_bars(row_p, vocab, title=f"P(next | '{html.escape(prev)}') at k = {k:g}")
+    st.plotly_chart(bars.update_layout(height=ROW_CHART_PX), key="row")
+    st.caption(f"'{prev}' is followed {int(N[i].sum()):,} times; the likeliest next character is "
+               f"'{vocab.itos[best]}' with P = {num(float(row_p[best]))}. Sampling draws from exactly this row.")
+with right:
+    st.subheader(f"Top {TOP} bigrams")
+    rows = [(vocab.stoi[pair[0]], vocab.stoi[pair[1]]) for pair, _ in top]
+    st.dataframe(
+        pd.DataFrame({
+            "bigram": [pair for pair, _ in top],
+            "count": [count for _, count in top],
+            "P(next | previous)": [float(P[a, b]) for a, b in rows],
+        }, index=pd.RangeIndex(1, len(top) + 1, name="rank")),
+        column_config={"P(next | previous)": st.column_config.NumberColumn(format="%.4f")},
+        height="content",
+    )
+
+st.subheader("The keepdim pitfall")
+st.caption("Normalising the rows looks like one line of broadcasting, and one missing argument makes it silently wrong.")
+if st.toggle("Normalise without keepdim=True", key="counts_keepdim_bug", persist_state="session"):
+    wrong = probabilities_keepdim_bug(N, k)  # (V, V)
+    code = st.columns(2)
+    code[0].code(f"P = (N + {k:g}).float()\nP /= P.sum(1, keepdim=True)  # ({V}, 1): rows", language="python",
+                 wrap_lines=True)
+    code[1].code(f"P = (N + {k:g}).float()\nP /= P.sum(1)  # ({V},) acts as (1, {V}): columns", language="python",
+                 wrap_lines=True)
+    st.write(f"Without keepdim, `P.sum(1)` has shape ({V},), and broadcasting aligns shapes from the right, so it "
+             f"acts as a (1, {V}) row: **column j is divided by row j's total**. Nothing fails, but the rows no "
+             "longer sum to 1 and the samples change.")
+    fig = go.Figure([
+        go.Bar(x=list(vocab.itos), y=P.sum(1).numpy(), name="keepdim=True", marker_color="#9ecae1"),
+        go.Bar(x=list(vocab.itos), y=wrong.sum(1).numpy(), name="without keepdim", marker_color="#d62728"),
+    ])
+    fig.update_layout(height=320, barmode="group", hovermode="x unified", title="Row sums P.sum(1)",
+                      margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      xaxis={"type": "category", "title": "previous character"},
+                      legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"})
+    st.plotly_chart(fig, key="row_sums")
+    seed = state.seed()
+    st.dataframe(
+        pd.DataFrame({
+            "sampled with keepdim=True": names(sample(P, vocab, SAMPLES, seed)),
+            "sampled without keepdim": names(sample(wrong, vocab, SAMPLES, seed)),
+        }, index=pd.RangeIndex(1, SAMPLES + 1, name="name")),
+        height="content",
+    )
+    st.caption(f"Both columns use seed {seed}. torch.multinomial renormalises each row it draws from, so the wrong "
+               "P still samples, but each next character j is weighted by 1 / row j's total: rare characters win.")

@@ -1,0 +1,209 @@
+"""The counts view (/counts): the labelled heatmap, P at k, one row, the top bigrams, the keepdim pitfall, CSVs."""
+import base64
+import io
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import app_test
+
+from bigram_core import SEED, parse_text, probabilities, probabilities_keepdim_bug, sample
+from bigram_core.sampling import names
+from tests.apptest import assert_clean, open_page
+
+
+def decoded(obj):
+    """plotly 7 sends numpy arrays as base64 typed arrays ({"bdata", "dtype", "shape"}): back to numpy."""
+    if isinstance(obj, dict) and "bdata" in obj:
+        shape = [int(n) for n in str(obj.get("shape", "-1")).split(",")]
+        return np.frombuffer(base64.b64decode(obj["bdata"]), dtype=obj["dtype"]).reshape(shape)
+    if isinstance(obj, dict):
+        return {key: decoded(value) for key, value in obj.items()}
+    return [decoded(value) for value in obj] if isinstance(obj, list) else obj
+
+
+def figure(at, key: str) -> dict:
+    """The plotly figure of the chart drawn with `key`, as JSON with its arrays decoded."""
+    return decoded(json.loads(at.get_by_key(key).proto.spec))
+
+
+def heatmap(at) -> dict:
+    return figure(at, "heatmap")["data"][0]
+
+
+def metric(at, label_start: str) -> str:
+    return next(m.value for m in at.metric if m.label.startswith(label_start))
+
+
+def test_every_cell_is_labelled_with_its_pair_and_count(lecture):
+    at = open_page("counts", lecture)
+    assert_clean(at)
+    cells = heatmap(at)
+    N, itos = lecture.counts, lecture.vocab.itos
+    assert np.array_equal(cells["z"], N.numpy()) and cells["z"][0][1] == 4410  # N['.', 'a']
+    assert cells["text"][0][1] == ".a<br>4410" and cells["text"][14][0] == "n.<br>6763"
+    assert [[t for t in row] for row in cells["text"]] == [[f"{a}{b}<br>{int(N[i, j])}" for j, b in enumerate(itos)]
+                                                          for i, a in enumerate(itos)]
+    assert cells["colorscale"][0][1].lower() in ("#f7fbff", "rgb(247,251,255)")  # Blues, as in the lecture
+    layout = figure(at, "heatmap")["layout"]
+    assert layout["height"] == 900 and layout["width"] >= 900
+    assert not [c for c in at.caption if "too small" in c.value]
+
+
+def test_metrics_and_hover_follow_k(lecture):
+    at = open_page("counts", lecture)
+    assert metric(at, "Bigrams counted") == "228,146" and metric(at, "Largest cell") == "6,763"
+    assert metric(at, "Never-seen pairs") == "102 of 729"
+    assert metric(at, "Average NLL at k = 1") == "2.4546"
+    hover_p = np.array(heatmap(at)["customdata"])[..., 1]
+    assert np.allclose(hover_p, probabilities(lecture.counts, 1).numpy())
+    at.number_input(key="k").set_value(0.0).run()
+    assert_clean(at)
+    assert metric(at, "Average NLL at k = 0") == "2.4540"
+    custom = np.array(heatmap(at)["customdata"])
+    assert np.array_equal(custom[..., 0], lecture.counts.numpy())
+    assert np.allclose(custom[..., 1], probabilities(lecture.counts, 0).numpy()) and (custom[..., 1] == 0).sum() == 102
+    assert "at k = 0" in heatmap(at)["hovertemplate"]
+
+
+def test_k_from_the_url(lecture):
+    at = open_page("counts", lecture, k="1000")
+    assert at.number_input(key="k").value == 1000
+    assert metric(at, "Average NLL at k = 1000") != metric(open_page("counts", lecture), "Average NLL")
+
+
+@pytest.mark.parametrize("bad", ["-1", "abc", "1e9"])
+def test_bad_k_in_the_url_falls_back_to_one(lecture, bad):
+    at = open_page("counts", lecture, k=bad)
+    assert_clean(at)
+    assert at.number_input(key="k").value == 1 and metric(at, "Average NLL at k = 1") == "2.4546"
+
+
+def test_log_colour(lecture):
+    at = open_page("counts", lecture)
+    at.segmented_control(key="counts_scale").set_value("log").run()
+    assert_clean(at)
+    cells = heatmap(at)
+    assert np.allclose(cells["z"], np.log10(1 + lecture.counts.numpy()))
+    assert cells["colorbar"]["ticktext"] == ["0", "1", "10", "100", "1,000"]
+    assert cells["text"][0][1] == ".a<br>4410"  # the labels still show the counts
+
+
+def test_row_picker(lecture):
+    at = open_page("counts", lecture)
+    s, P = lecture.vocab.stoi, probabilities(lecture.counts, 1)
+    assert np.allclose(figure(at, "row")["data"][0]["y"], P[0].numpy())
+    at.pills(key="counts_row").set_value("q").run()
+    assert_clean(at)
+    assert np.allclose(figure(at, "row")["data"][0]["y"], P[s["q"]].numpy())
+    assert any("'q' is followed 272 times; the likeliest next character is 'u'" in c.value for c in at.caption)
+
+
+def test_top_bigrams(lecture):
+    top = open_page("counts", lecture).dataframe[0].value
+    assert top["bigram"].tolist()[:5] == ["n.", "a.", "an", ".a", "e."]
+    assert top["count"].tolist()[:5] == [6763, 6640, 5438, 4410, 3983]
+    assert top["P(next | previous)"].iloc[3] == pytest.approx(4411 / (32033 + 27))  # P('a' | '.') at k = 1
+
+
+def test_keepdim_pitfall(lecture):
+    at = open_page("counts", lecture)
+    assert not at.get_by_key("counts_keepdim_bug").value and len(at.dataframe) == 1
+    at.toggle(key="counts_keepdim_bug").set_value(True).run()
+    assert_clean(at)
+    right, wrong = (np.array(trace["y"]) for trace in figure(at, "row_sums")["data"])
+    assert np.allclose(right, 1) and not np.allclose(wrong, 1)
+    assert np.allclose(wrong, probabilities_keepdim_bug(lecture.counts, 1).sum(1).numpy())
+    assert "P.sum(1)  # (27,) acts as (1, 27)" in at.code[1].value
+    samples = at.dataframe[1].value
+    P, bug, v = probabilities(lecture.counts, 1), probabilities_keepdim_bug(lecture.counts, 1), lecture.vocab
+    assert samples["sampled with keepdim=True"].tolist() == names(sample(P, v, 8, SEED))
+    assert samples["sampled with keepdim=True"][1] == "cexze."  # the lecture's first name
+    assert samples["sampled without keepdim"].tolist() == names(sample(bug, v, 8, SEED))
+    assert samples["sampled without keepdim"].tolist() != samples["sampled with keepdim=True"].tolist()
+
+    at.sidebar.number_input(key="seed").set_value(42).run()  # the sidebar's seed drives both columns
+    assert at.dataframe[1].value["sampled with keepdim=True"].tolist() == names(sample(P, v, 8, 42))
+
+
+def test_choices_survive_a_page_switch(lecture):
+    at = open_page("counts", lecture, k="3")
+    at.pills(key="counts_row").set_value("q").run()
+    at.segmented_control(key="counts_scale").set_value("log").run()
+    at.toggle(key="counts_keepdim_bug").set_value(True).run()
+    at.switch_page("views/dataset.py").run()
+    at.switch_page("views/counts.py").run()
+    assert_clean(at)
+    assert at.number_input(key="k").value == 3 and at.pills(key="counts_row").value == "q"
+    assert at.segmented_control(key="counts_scale").value == "log" and at.toggle(key="counts_keepdim_bug").value
+
+
+@pytest.fixture
+def media(monkeypatch):
+    """The media stores AppTest creates, so a test can read what a download button serves."""
+    stores = []
+
+    class Recording(MemoryMediaFileStorage):
+        def __init__(self, *args):
+            super().__init__(*args)
+            stores.append(self)
+
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
+    return stores
+
+
+def downloaded(at, media, label_start: str) -> pd.DataFrame:
+    button = next(b for b in at.get("download_button") if b.proto.label.startswith(label_start))
+    content = media[-1].get_file(button.proto.url.rsplit("/", 1)[-1]).content
+    return pd.read_csv(io.BytesIO(content), index_col=0, keep_default_na=False)
+
+
+def test_csv_downloads(lecture, media):
+    at = open_page("counts", lecture, k="0.5")
+    itos = list(lecture.vocab.itos)
+    N = downloaded(at, media, "N as CSV")
+    assert N.index.tolist() == itos and N.columns.tolist() == itos
+    assert np.array_equal(N.to_numpy(), lecture.counts.numpy()) and N.loc[".", "a"] == 4410
+    P = downloaded(at, media, "P at k = 0.5")
+    assert np.allclose(P.to_numpy(), probabilities(lecture.counts, 0.5).numpy()) and np.allclose(P.sum(axis=1), 1)
+
+
+def test_bundled_list():
+    at = open_page("counts")
+    assert_clean(at)
+    cells = heatmap(at)
+    words = at.session_state["words"]
+    assert np.sum(cells["z"]) == words.n_bigrams == 32469 + sum(map(len, words.words))
+    assert cells["text"][0][5] == f".e<br>{int(words.counts[0, 5])}"
+
+
+def unicode_list(n_chars: int, copies: int = 1):
+    """A word list whose vocabulary has n_chars characters besides '.', each word `copies` times."""
+    chars = [chr(c) for c in range(ord("a"), ord("z") + 1)] + [chr(c) for c in range(0xE0, 0xFF) if c != 0xF7]
+    return parse_text("\n".join("".join(chars[i:i + 3]) for i in range(n_chars - 2) for _ in range(copies)))
+
+
+def test_thirty_five_characters_are_still_labelled_smaller():
+    words = unicode_list(34, copies=100)
+    at = open_page("counts", words)
+    assert_clean(at)
+    cells = heatmap(at)
+    assert len(words.vocab) == 35 and cells["text"][0][1] == ".a<br>100" and int(words.counts.max()) == 200
+    assert cells["textfont"]["size"] == 8  # 10 for the lecture's 27
+    assert not [c for c in at.caption if "too small" in c.value]
+
+
+def test_too_many_characters_drop_the_labels_and_say_so():
+    words = unicode_list(56)  # even one-digit counts would need 6 px type in 57 × 57 cells
+    at = open_page("counts", words)
+    assert_clean(at)
+    assert "text" not in heatmap(at)
+    assert any("57 characters the 57×57 cells are too small to label" in c.value for c in at.caption)
+    at.pills(key="counts_row").set_value("ÿ").run()
+    at.toggle(key="counts_keepdim_bug").set_value(True).run()
+    assert_clean(at)
+    assert len(figure(at, "row_sums")["data"][1]["y"]) == 57
+    assert torch.equal(at.session_state["words"].counts, words.counts)

@@ -1,0 +1,88 @@
+"""The /smoothing view in AppTest: it renders on the lecture's list and the bundled one, k and λ move the numbers."""
+import pytest
+
+from bigram_core import parse_text
+from tests.apptest import assert_clean, open_page
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def matching_ks(at) -> list[float]:
+    """The table's matching k for every λ, smallest λ first."""
+    return [float(k.replace(",", "")) for k in at.dataframe[0].value["matching k"]]
+
+
+def test_renders_on_the_lecture_list(lecture):
+    at = open_page("smoothing", lecture)
+    assert_clean(at)
+    assert at.title[0].value == "Smoothing vs regularisation"
+    assert metrics(at) == {
+        "NLL · counts, k = 1": "2.4546",
+        "NLL · net, λ = 0.01": "2.4604",
+        "k that matches λ = 0.01": "5.25",
+        "Mean KL(P_k ‖ net), your pair": "1.51e-02",
+    }
+    assert any(m.value == "##### Row 'q': P(next | 'q'), log axis" for m in at.markdown)
+    assert matching_ks(at) == sorted(set(matching_ks(at)))  # strictly increasing in λ
+
+
+def test_moving_k_and_reg_changes_the_numbers(lecture):
+    at = open_page("smoothing", lecture)
+    before = metrics(at)
+    at.select_slider(key="k").set_value(5.0).run()
+    assert_clean(at)
+    after_k = metrics(at)
+    assert after_k["NLL · counts, k = 5"] != before["NLL · counts, k = 1"]
+    assert after_k["NLL · net, λ = 0.01"] == before["NLL · net, λ = 0.01"]  # k leaves the net alone
+    # k = 5 is next to the match for λ = 0.01 (5.25), so the two models are closer than at k = 1
+    assert float(after_k["Mean KL(P_k ‖ net), your pair"]) < float(before["Mean KL(P_k ‖ net), your pair"])
+
+    at.select_slider(key="reg").set_value(1.0).run()
+    assert_clean(at)
+    after_reg = metrics(at)
+    assert after_reg["NLL · net, λ = 1"] == "2.7213"
+    assert after_reg["k that matches λ = 1"] == "457"
+    assert after_reg["NLL · counts, k = 5"] == after_k["NLL · counts, k = 5"]
+
+
+def test_k_and_reg_come_from_the_url(lecture):
+    at = open_page("smoothing", lecture, k="0", reg="100")
+    assert_clean(at)
+    assert at.select_slider(key="k").value == 0.0 and at.select_slider(key="reg").value == 100.0
+    m = metrics(at)
+    assert m["NLL · counts, k = 0"] == "2.4540"
+    assert float(m["NLL · net, λ = 100"]) > 3.27  # nearly uniform: log 27 = 3.2958
+
+
+def test_a_url_value_off_the_grid_falls_back_to_the_default(lecture):
+    at = open_page("smoothing", lecture, k="3", reg="lots")
+    assert_clean(at)
+    assert at.select_slider(key="k").value == 1.0 and at.select_slider(key="reg").value == 0.01
+
+
+def test_choosing_a_row(lecture):
+    at = open_page("smoothing", lecture)
+    at.selectbox(key="smoothing_row").set_value("a").run()
+    assert_clean(at)
+    assert any(m.value == "##### Row 'a': P(next | 'a'), log axis" for m in at.markdown)
+
+
+def test_renders_on_the_bundled_list():
+    at = open_page("smoothing")
+    assert_clean(at)
+    m = metrics(at)
+    assert set(m) == {"NLL · counts, k = 1", "NLL · net, λ = 0.01", "k that matches λ = 0.01",
+                      "Mean KL(P_k ‖ net), your pair"}
+    assert 2.4 < float(m["NLL · counts, k = 1"]) < float(m["NLL · net, λ = 0.01"]) < 3.2958
+    ks = matching_ks(at)
+    assert ks == sorted(set(ks)) and len(ks) == len(at.select_slider(key="reg").options)
+
+
+@pytest.mark.parametrize("text", ["emma\nolivia\nava\n", "ab\n", "zoë\nrenée\njosé\nøyvind\n"])
+def test_small_lists_without_q(text):
+    """No 'q' to show by default, a tiny vocabulary, characters beyond a–z: the view still draws."""
+    at = open_page("smoothing", parse_text(text))
+    assert_clean(at)
+    assert len(at.metric) == 4 and not at.error

@@ -1,0 +1,235 @@
+"""Exercises (/exercises): the lecture's E01–E05, each answered by a measurement on the loaded word list."""
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+import torch
+
+from bigram_core import BigramError, WordList, bigram_examples, probabilities, sample
+from bigram_core.exercises import LOOKUPS, identical_logits, overflow, time_lookups
+from bigram_core.ngram import ORDERS, contexts_seen, n_contexts, ngram_counts
+from bigram_core.splits import PARTS, SPLIT_SEED, Split, split
+from bigram_core.tuning import MODELS, STRENGTH, Tuning, tune
+from ui import state
+from ui.format import num
+
+COLORS = {"train": "#1f77b4", "dev": "#ff7f0e", "test": "#2ca02c"}
+CHART_HEIGHT = 340
+SAMPLES = 10
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def cached_split(digest: str, seed: int, dedupe: bool, _words: WordList) -> Split:
+    return split(_words.words, seed, dedupe=dedupe)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_tuning(digest: str, seed: int, dedupe: bool, order: int, model: str, _split: Split) -> Tuning:
+    """A sweep on dev: its key is the word list, the split and the model, not the Split object itself."""
+    return tune(_split, order, model)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_seen(digest: str, seed: int, dedupe: bool, order: int, _split: Split) -> int:
+    """How many of the order's contexts occur in train."""
+    return contexts_seen(ngram_counts(_split.train, _split.vocab, order))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_names(digest: str, seed: int, dedupe: bool, order: int, k: float, sample_seed: int,
+                 _split: Split) -> list[str]:
+    """Names from the counts model of this order fitted on train at its chosen k."""
+    P = probabilities(ngram_counts(_split.train, _split.vocab, order), k)
+    return [s.name for s in sample(P, _split.vocab, SAMPLES, sample_seed, order=order)]
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def cached_timings(digest: str, run: int, _W: torch.Tensor, _xs: torch.Tensor, _ys: torch.Tensor) -> dict:
+    """Seconds of each lookup, forward and forward+backward; `run` counts the user's "measure again"."""
+    return {backward: time_lookups(_W, _xs, _ys, backward=backward) for backward in (False, True)}
+
+
+def strength(model: str, x: float) -> str:
+    """k = 0.1, λ = 0.000316."""
+    return f"{STRENGTH[model]} = {x:.3g}"
+
+
+def orders_chart(runs: dict[int, Tuning]) -> go.Figure:
+    """Train, dev and test NLL against the order n, each order at its dev-chosen k."""
+    fig = go.Figure()
+    x = list(runs)
+    lines = {"train": [t.best.train_nll for t in runs.values()], "dev": [t.best.dev_nll for t in runs.values()],
+             "test": [t.test_nll for t in runs.values()]}
+    for part, y in lines.items():
+        fig.add_trace(go.Scatter(x=x, y=y, mode="lines+markers", name=part, line={"color": COLORS[part]},
+                                 hovertemplate=f"n = %{{x}}: {part} NLL %{{y:.4f}}<extra></extra>"))
+    fig.update_layout(height=CHART_HEIGHT, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                      xaxis={"title": "order n (context of n − 1 characters)", "dtick": 1}, yaxis={"title": "NLL"})
+    return fig
+
+
+def sweep_chart(t: Tuning) -> go.Figure:
+    """Train and dev NLL against the strength on a log axis (k = 0 has no place on it), the chosen one marked."""
+    points = [p for p in t.sweep if p.strength > 0]
+    x = [p.strength for p in points]
+    fig = go.Figure()
+    for part in ("train", "dev"):
+        fig.add_trace(go.Scatter(x=x, y=[getattr(p, f"{part}_nll") for p in points], mode="lines+markers",
+                                 name=part, line={"color": COLORS[part]},
+                                 hovertemplate=f"%{{x:.3g}}: {part} NLL %{{y:.4f}}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=[t.chosen], y=[t.best.dev_nll], mode="markers", name="chosen on dev",
+                             marker={"color": COLORS["dev"], "size": 14, "line": {"color": "black", "width": 1.5}},
+                             hovertemplate="chosen %{x:.3g}: dev NLL %{y:.4f}<extra></extra>"))
+    fig.update_layout(height=CHART_HEIGHT, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis={"title": "NLL"})
+    penalty = "fake counts in every cell" if t.model == "counts" else "the net's penalty λ·mean(W²)"
+    fig.update_xaxes(type="log", title_text=f"{STRENGTH[t.model]}, {penalty}")
+    return fig
+
+
+words = state.words()
+st.title("Exercises")
+st.write("The lecture's exercises E01–E05, each answered by measuring it on "
+         f"**{words.name}**: the models are fitted on a train part, settings are chosen on a dev part, "
+         "and the test part is scored once, for the chosen setting only.")
+
+left, right = st.columns(2)
+with left:
+    seed = int(st.number_input("Split seed", min_value=0, max_value=2**32 - 1, value=SPLIT_SEED, step=1,
+                               key="ex_split_seed", help="Seeds random.Random(seed).shuffle, as makemore part 2 does."))
+with right:
+    dedupe = st.toggle("Remove repeated words before splitting", key="ex_dedupe",
+                       help="A word in the list twice can land in train and in dev: dev then rewards memory.")
+parts = cached_split(words.digest, seed, dedupe, words)
+settings = (words.digest, seed, dedupe)
+
+st.header("E01 · A context of n − 1 characters")
+st.write("Predict the next character from the previous n − 1 (padded with '.' at the start of a word): n = 2 is "
+         "the bigram model, n = 3 the trigram. The counts table grows to Vⁿ⁻¹ rows, one per context; each order "
+         "gets its own smoothing k, chosen on dev.")
+orders = sorted(st.multiselect("Orders to compare", ORDERS, default=[2, 3, 4], key="ex_orders",
+                               help="Order 5 has 27⁴ = 531,441 contexts on a–z: a few seconds."))
+runs = {}
+try:
+    with st.spinner("Counting and tuning each order…"):
+        for order in orders:
+            runs[order] = cached_tuning(*settings, order, "counts", parts)
+except BigramError as e:
+    st.error(str(e))
+if runs:
+    cols = st.columns(len(runs))
+    base = runs.get(2)
+    for col, (order, t) in zip(cols, runs.items()):
+        delta = None if base is None or order == 2 else f"{t.test_nll - base.test_nll:+.4f} vs bigram"
+        col.metric(f"Test NLL, n = {order}", num(t.test_nll), delta, delta_color="inverse")
+    left, right = st.columns(2)
+    with left:
+        st.plotly_chart(orders_chart(runs), key="ex_orders_chart")
+    with right:
+        table = pd.DataFrame({
+            "n": list(runs),
+            "contexts seen": [f"{cached_seen(*settings, n, parts):,} of {n_contexts(n, len(parts.vocab)):,}"
+                              for n in runs],
+            "chosen k": [f"{t.chosen:.3g}" for t in runs.values()],
+            "train": [num(t.best.train_nll) for t in runs.values()],
+            "dev": [num(t.best.dev_nll) for t in runs.values()],
+            "test": [num(t.test_nll) for t in runs.values()],
+        }).set_index("n")
+        st.dataframe(table)
+        st.caption("Train NLL keeps falling with more context, dev and test less and less: the table has Vⁿ⁻¹ rows "
+                   "to estimate from the same words, most of them seen a handful of times. Add order 5 to see dev "
+                   "turn back up on the lecture's names: the model memorises.")
+    order = st.selectbox("Sample names at order", list(runs), index=len(runs) - 1, key="ex_sample_order")
+    with st.spinner("Sampling…"):
+        names = cached_names(*settings, order, runs[order].chosen, state.seed(), parts)
+    st.write(" · ".join(f"`{name}`" for name in names))
+    st.caption(f"From the order-{order} counts model fitted on train at k = {runs[order].chosen:.3g}, with the "
+               "sidebar's seed. The net for order n is the same table W of Vⁿ⁻¹ × V weights, picked by the one-hot "
+               "of the context's number; concatenating the n − 1 characters' one-hots instead would add one weight "
+               "row per position, which cannot learn what a pair of characters means together.")
+
+st.header("E02 · Train, dev and test")
+st.write("Shuffle the words with a seed and cut them 80 / 10 / 10. Fit on train, choose on dev, report test.")
+cols = st.columns(5)
+for col, part in zip(cols, PARTS):
+    col.metric(f"{part} words", f"{parts.sizes[part]:,}")
+cols[3].metric("Repeats removed", f"{parts.duplicates_removed:,}")
+cols[4].metric("Dev/test words in train", f"{parts.leaked:,}",
+               help="Dev and test words that also occur in train: a word in the list more than once can sit on both "
+                    "sides of the cut unless repeats are removed first.")
+
+st.header("E03 · Tune the smoothing k and the regularisation λ on dev")
+st.write("Fit at every strength on train, plot train and dev loss, choose the lowest dev loss, and only then "
+         "look at test.")
+left, right = st.columns(2)
+with left:
+    model = st.radio("Model", MODELS, horizontal=True, key="ex_model",
+                     format_func={"counts": "counts, smoothing k", "neural": "net, regularisation λ"}.get)
+with right:
+    tune_order = st.selectbox("Order n", ORDERS, index=1, key="ex_tune_order")
+try:
+    busy = "Fitting at every k…" if model == "counts" else "Training the net to convergence at every λ…"
+    with st.spinner(busy):
+        t = cached_tuning(*settings, tune_order, model, parts)
+except BigramError as e:
+    st.error(str(e))
+else:
+    cols = st.columns(3)
+    cols[0].metric("Chosen on dev", strength(model, t.chosen))
+    cols[1].metric("Its dev NLL", num(t.best.dev_nll))
+    cols[2].metric("Its test NLL", num(t.test_nll), help="Measured once, for the chosen setting only.")
+    st.plotly_chart(sweep_chart(t), key="ex_sweep_chart")
+    if t.sweep[0].strength == 0:
+        k0 = t.sweep[0]
+        st.caption(f"k = 0 has no place on a log axis: train NLL {num(k0.train_nll)}, dev NLL {num(k0.dev_nll)}"
+                   + (" — a dev n-gram that train never saw has probability 0." if k0.dev_nll == float("inf") else "."))
+    with st.expander("Every strength"):
+        st.dataframe(pd.DataFrame({STRENGTH[model]: [f"{p.strength:.3g}" for p in t.sweep],
+                                   "train NLL": [num(p.train_nll) for p in t.sweep],
+                                   "dev NLL": [num(p.dev_nll) for p in t.sweep]}), hide_index=True)
+
+W, net = state.net_weights()
+xs, ys = bigram_examples(words.words, words.vocab)
+
+st.header("E04 · Index rows instead of multiplying by one-hots")
+st.write(f"`F.one_hot(xs) @ W` multiplies {len(xs):,} one-hot rows by W only to copy row xs of W: `W[xs]` copies "
+         f"it directly. Measured on every bigram of the list with {net}.")
+if st.button("Measure again", key="ex_measure", icon=":material/timer:"):
+    st.session_state["ex_timing_run"] = st.session_state.get("ex_timing_run", 0) + 1
+with st.spinner("Timing…"):
+    timings = cached_timings(words.digest, st.session_state.get("ex_timing_run", 0), W, xs, ys)
+cols = st.columns(3)
+cols[0].metric("Logits identical", "yes, bit for bit" if identical_logits(W, xs) else "no",
+               help="torch.equal of W[xs], W.index_select(0, xs) and the one-hot product, over every example.")
+forward, backward = timings[False], timings[True]
+cols[1].metric("W[xs] forward", f"{forward['one-hot @ W'] / forward['W[xs]']:.1f}× faster")
+cols[2].metric("W[xs] forward + backward", f"{backward['one-hot @ W'] / backward['W[xs]']:.1f}× the speed")
+st.dataframe(pd.DataFrame({
+    "lookup": list(LOOKUPS),
+    "forward (ms)": [f"{forward[name] * 1e3:.2f}" for name in LOOKUPS],
+    "forward + backward (ms)": [f"{backward[name] * 1e3:.2f}" for name in LOOKUPS],
+}), hide_index=True)
+st.caption("Forward, indexing wins easily. Backward, W[xs] gathers its gradient with an accumulating index_put, "
+           "which on a CPU can be slower than the one-hot's matmul; W.index_select(0, xs), the same rows, "
+           "accumulates with index_add and is the fastest both ways. Best of 5 runs; a shared machine is noisy.")
+
+st.header("E05 · F.cross_entropy instead of the manual softmax")
+st.write("The lecture's loss — exp, normalise, −log p of the label, mean — is `F.cross_entropy(logits, ys)`. "
+         "The difference shows with large logits: float32's exp overflows past e^88.7.")
+trained = overflow(W, xs, ys, None)  # the net's own logits
+cols = st.columns(3)
+cols[0].metric("Largest |logit| of the net", num(trained.max_logit, 2))
+cols[1].metric("Manual softmax NLL", num(trained.manual))
+cols[2].metric("F.cross_entropy", num(trained.cross_entropy), f"{trained.cross_entropy - trained.manual:+.1e}",
+               delta_color="off", delta_arrow="off")
+scale = st.slider("Scale W so the largest |logit| is", 1.0, 200.0, 100.0, step=1.0, format="%.0f",
+                  key="ex_max_logit")
+try:
+    big = overflow(W, xs, ys, scale)
+except BigramError as e:
+    st.error(str(e))
+else:
+    cols = st.columns(3)
+    cols[0].metric("Manual softmax NLL", num(big.manual),
+                   help="exp(logit) past 3.4e38 is inf in float32: inf / inf = nan, x / inf = 0 and −log 0 = ∞.")
+    cols[1].metric("F.cross_entropy", num(big.cross_entropy),
+                   help="It subtracts each row's largest logit before exp, so no exp exceeds 1.")
+    cols[2].metric("Exact (float64)", num(big.exact))
