@@ -21,7 +21,7 @@ import torch.nn.functional as F
 
 from .counts import bigram_examples
 from .errors import BigramError
-from .vocab import BOUNDARY, Vocabulary
+from .vocab import Vocabulary
 
 ORDERS = (2, 3, 4, 5)
 # 27^5 ≈ 14.3M cells is order 5 on a–z: 115 MB of int64 counts. The cap lets that through and stops a

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from bigram_core import BigramError, Vocabulary, bigram_counts, breakdown, dataset_nll, fit, init_weights, parse_text
-from bigram_core import probabilities, probs, sample
+from bigram_core import probabilities, sample
 from bigram_core.counts import bigram_examples
 from bigram_core.neural import count_loss_and_grad, onehot_loss
 from bigram_core.ngram import (

@@ -1,0 +1,166 @@
+"""The Training view in AppTest: the lecture's "emma" figures, Step, a live run, Stop, Reset, divergence, names.
+
+AppTest never fires the browser's timer, but it runs the live fragment inline on every full run, and each
+run trains one time-boxed slice, so calling at.run() again plays the part of the timer (run_until_done).
+"""
+import math
+import time
+
+import pytest
+import torch
+
+from bigram_core import parse_text
+from tests.apptest import assert_clean, open_page
+
+SAMPLED_NAMES = ["`cexze.`", "`momasurailezityha.`", "`konimittain.`", "`llayn.`", "`ka.`"]
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def running(at) -> bool:
+    return at.session_state.get("training_run") is not None
+
+
+def run_until_done(at, limit: int = 200):
+    """Rerun the page, as the browser's timer would, until the run in progress ends."""
+    for _ in range(limit):
+        if not running(at):
+            return at
+        at.run()
+        assert_clean(at)
+    raise AssertionError(f"still running after {limit} reruns")
+
+
+@pytest.fixture
+def page(lecture):
+    at = open_page("training", lecture)
+    assert_clean(at)
+    return at
+
+
+def test_emma_through_the_net(page):
+    assert metrics(page)["Mean NLL on “emma”"] == "3.7693"
+    table = page.dataframe[0].value
+    assert table["bigram"].tolist() == [".e", "em", "mm", "ma", "a."]
+    assert table["input x"].tolist() == [0, 5, 13, 13, 1] and table["label y"].tolist() == [5, 13, 13, 1, 0]
+    assert table["P(label)"].round(4).tolist() == [0.0123, 0.0181, 0.0267, 0.0737, 0.0150]
+    assert table["NLL"].round(4).tolist() == [4.3993, 4.0146, 3.6234, 2.6081, 4.2012]
+    assert (table["log P"] == -table["NLL"]).all()
+    assert "xs = [0, 5, 13, 13, 1]" in page.code[0].value
+
+
+def test_another_word_and_a_bad_one(page):
+    page.text_input(key="training_word").input("ava").run()
+    assert metrics(page)["Mean NLL on “ava”"] != "3.7693" and len(page.dataframe[0].value) == 4
+    page.text_input(key="training_word").input("Émile").run()
+    assert_clean(page)
+    assert "not in the vocabulary" in page.warning[0].value
+    assert metrics(page)["Counts model NLL (k = 0)"] == "2.4540"  # the rest of the page still works
+
+
+def test_step_by_step_gives_the_lectures_losses(page):
+    assert metrics(page)["Step"] == "0" and metrics(page)["Loss"] == "—"
+    page.button(key="training_step").click().run()
+    assert metrics(page)["Step"] == "1" and metrics(page)["Loss"] == "3.7686"
+    page.button(key="training_step").click().run()
+    assert metrics(page)["Step"] == "2" and metrics(page)["Loss"] == "3.3788"
+    assert len(page.session_state["net"].records) == 2
+
+
+def test_start_runs_the_lectures_100_steps_and_samples_its_names(page, lecture):
+    page.button(key="training_start").click().run()
+    run_until_done(page)
+    assert metrics(page)["Step"] == "100" and metrics(page)["Loss"] == "2.4901"
+    assert metrics(page)["Data NLL"] == "2.4750"
+    net = page.session_state["net"]
+    assert len(net.records) == 100 and net.digest == lecture.digest
+    assert net.settings == {"lr": 50.0, "reg": 0.01, "seed": 2147483647, "init": "randn"}
+    assert any(all(name in m.value for name in SAMPLED_NAMES) for m in page.markdown)
+    assert page.get("download_button")
+    page.button(key="training_start").click().run()  # Start on a finished run starts over: same result
+    run_until_done(page)
+    assert metrics(page)["Step"] == "100" and metrics(page)["Loss"] == "2.4901"
+
+
+def test_a_long_run_hands_back_control_and_stop_freezes_it(page):
+    page.number_input(key="training_steps").set_value(100_000).run()
+    page.button(key="training_start").click().run()
+    assert running(page)  # one full run trained a slice, not the whole run
+    page.run()
+    done = len(page.session_state["net"].records)
+    assert 0 < done < 100_000
+    assert page.button(key="training_start").disabled and page.number_input(key="training_lr").disabled
+    page.text_input(key="training_word").input("ava").run()  # the page answers and the run goes on
+    assert metrics(page)["Mean NLL on “ava”"] and running(page)
+    assert len(page.session_state["net"].records) > done
+    page.button(key="training_stop").click().run()
+    assert not running(page)
+    stopped = len(page.session_state["net"].records)
+    page.run()
+    assert len(page.session_state["net"].records) == stopped and metrics(page)["Step"] == f"{stopped:,}"
+    assert not page.button(key="training_start").disabled
+
+
+def test_reset_discards_the_net(page):
+    page.button(key="training_step").click().run()
+    page.button(key="training_reset").click().run()
+    assert_clean(page)
+    assert "net" not in page.session_state and metrics(page)["Step"] == "0" and metrics(page)["Loss"] == "—"
+    page.button(key="training_step").click().run()
+    assert metrics(page)["Loss"] == "3.7686"  # back at the initial W
+
+
+def test_a_diverging_learning_rate_says_so_and_keeps_the_last_good_W(page):
+    page.number_input(key="training_lr").set_value(1e6).run()
+    page.button(key="training_start").click().run()
+    run_until_done(page)
+    assert "diverged at step" in page.error[0].value and "smaller learning rate" in page.error[0].value
+    net = page.session_state["net"]
+    assert 0 < len(net.records) < 100 and torch.isfinite(net.W).all()
+    assert math.isfinite(float(metrics(page)["Loss"]))
+    assert any("`" in m.value and "." in m.value for m in page.markdown)  # names still sample from W
+    page.button(key="training_reset").click().run()
+    assert not page.error
+
+
+def test_a_zero_learning_rate_is_refused(page):
+    page.number_input(key="training_lr").set_value(0.0).run()
+    page.button(key="training_step").click().run()
+    assert_clean(page)
+    assert "learning rate" in page.error[0].value and "net" not in page.session_state
+
+
+def test_zeros_init_starts_uniform(page):
+    page.radio(key="training_init").set_value("zeros").run()
+    page.button(key="training_step").click().run()
+    assert metrics(page)["Loss"] == f"{math.log(27):.4f}"
+
+
+def test_the_seed_follows_the_sidebar(page):
+    page.sidebar.number_input(key="seed").set_value(42).run()
+    assert page.number_input(key="training_seed").value == 42
+    page.button(key="training_step").click().run()
+    assert metrics(page)["Loss"] != "3.7686"
+    assert metrics(page)["Mean NLL on “emma”"] != "3.7693"
+
+
+def test_a_new_word_list_ends_the_run_and_the_net(page):
+    page.number_input(key="training_steps").set_value(100_000).run()
+    page.button(key="training_start").click().run()
+    assert running(page)
+    page.session_state["words"] = parse_text("anna\nbob\n", "tiny.txt")  # the net's digest no longer matches
+    page.run()
+    assert_clean(page)
+    assert not running(page) and metrics(page)["Step"] == "0"
+
+
+def test_a_slow_pace_trains_a_few_steps_per_redraw(page):
+    page.selectbox(key="training_speed").set_value("10 steps/s").run()
+    started = time.perf_counter()
+    page.button(key="training_start").click().run()
+    page.run()
+    page.run()
+    assert running(page)
+    assert len(page.session_state["net"].records) <= 10 * (time.perf_counter() - started) + 1
