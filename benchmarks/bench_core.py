@@ -4,25 +4,15 @@ Targets (issue 2): counting >= 200x faster than the lecture's loop; 100 lecture 
 than the one-hot path; >= 5,000 fast steps/s.    Usage: python -m benchmarks.bench_core [WORDS.txt]
 """
 import sys
-import time
 from pathlib import Path
 
 import torch
 
 from bigram_core import bigram_counts, fit, load_bundled, load_path, train, init_weights
 from bigram_core.counts import bigram_counts_loop, bigram_examples
+from bigram_core.exercises import best_time
 
 LECTURE = Path(__file__).resolve().parents[2] / "shared" / "names.txt"
-
-
-def best_of(repeats: int, fn) -> float:
-    """The fastest of `repeats` wall times of fn(), in seconds (the least disturbed run)."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
@@ -31,18 +21,18 @@ def main() -> None:
     print(f"data: {words.name}, {len(words.words):,} words, {words.n_bigrams:,} bigrams; torch {torch.__version__}, "
           f"{torch.get_num_threads()} threads")
 
-    loop = best_of(2, lambda: bigram_counts_loop(words.words, words.vocab))
-    fast = best_of(20, lambda: bigram_counts(words.words, words.vocab))
+    loop = best_time(lambda: bigram_counts_loop(words.words, words.vocab), 2)
+    fast = best_time(lambda: bigram_counts(words.words, words.vocab), 20)
     print(f"counting   loop {loop * 1e3:9.1f} ms   vectorised {fast * 1e3:7.2f} ms   {loop / fast:7.0f}x  (target >= 200x)")
 
     N = bigram_counts(words.words, words.vocab)
     examples = bigram_examples(words.words, words.vocab)
-    onehot = best_of(2, lambda: fit(N, 100, method="onehot", examples=examples))
-    counts = best_of(10, lambda: fit(N, 100))
+    onehot = best_time(lambda: fit(N, 100, method="onehot", examples=examples), 2)
+    counts = best_time(lambda: fit(N, 100), 10)
     print(f"100 steps  one-hot {onehot * 1e3:6.0f} ms   counts {counts * 1e3:9.2f} ms   {onehot / counts:7.0f}x  (target >= 400x)")
 
     W, n = init_weights(len(words.vocab)), 20_000
-    seconds = best_of(3, lambda: [None for _ in train(W.clone(), N, n, lr=1.0)])
+    seconds = best_time(lambda: [None for _ in train(W.clone(), N, n, lr=1.0)], 3)
     print(f"fast path  {n / seconds:,.0f} steps/s  (target >= 5,000)")
 
 

@@ -42,7 +42,7 @@ def identical_logits(W: torch.Tensor, xs: torch.Tensor) -> bool:
     return all(torch.equal(lookup(W, xs), reference) for lookup in LOOKUPS.values())
 
 
-def _best_time(fn, repeats: int) -> float:
+def best_time(fn, repeats: int) -> float:
     """The fastest of `repeats` wall times of fn(): the run least disturbed by the rest of the machine."""
     times = []
     for _ in range(repeats):
@@ -68,7 +68,7 @@ def time_lookups(
             W.grad = None
             F.cross_entropy(logits, ys).backward()
 
-    return {name: _best_time(lambda: step(lookup), repeats) for name, lookup in LOOKUPS.items()}
+    return {name: best_time(lambda: step(lookup), repeats) for name, lookup in LOOKUPS.items()}
 
 
 def manual_nll(logits: torch.Tensor, ys: torch.Tensor) -> torch.Tensor:
