@@ -8,7 +8,8 @@ Usage: python -m benchmarks.bench_training [WORDS.txt]   (default: the lecture's
 
 Two Streamlit server options weigh on every fragment rerun: by default each one is followed by a full garbage
 collection (runner.postScriptGC) and a walk over sys.modules for the file watcher (server.fileWatcherType).
-Prefix STREAMLIT_RUNNER_POST_SCRIPT_GC=false STREAMLIT_SERVER_FILE_WATCHER_TYPE=none to measure without them.
+.streamlit/config.toml turns both off; prefix STREAMLIT_RUNNER_POST_SCRIPT_GC=true
+STREAMLIT_SERVER_FILE_WATCHER_TYPE=auto to measure with Streamlit's defaults instead.
 """
 import os
 import sys
@@ -102,8 +103,8 @@ def main() -> None:
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else LECTURE
     app_args = ["--data", str(path)] if path.exists() else []
     print(f"data: {path if app_args else 'the bundled list'}; load average {os.getloadavg()[0]:.1f} on "
-          f"{os.cpu_count()} CPUs; postScriptGC {os.environ.get('STREAMLIT_RUNNER_POST_SCRIPT_GC', 'default')}, "
-          f"fileWatcherType {os.environ.get('STREAMLIT_SERVER_FILE_WATCHER_TYPE', 'default')}")
+          f"{os.cpu_count()} CPUs; postScriptGC {os.environ.get('STREAMLIT_RUNNER_POST_SCRIPT_GC', 'false (config.toml)')}, "
+          f"fileWatcherType {os.environ.get('STREAMLIT_SERVER_FILE_WATCHER_TYPE', 'none (config.toml)')}")
     with chromium() as browser, serve(*app_args) as (base, healthy):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         opened = time.perf_counter()
