@@ -33,6 +33,23 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see `python -m bigram_core {self.prog.split()[-1]} --help`)\n")
 
 
+MAX_STEPS = 1_000_000  # ~40 s on the fast path: past that a typo, not a lesson
+MAX_NAMES = 100_000
+
+
+def count_up_to(limit: int):
+    """An argparse type: a whole number from 0 to `limit`, refused with a sentence otherwise."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not 0 <= value <= limit:
+            raise argparse.ArgumentTypeError(f"{value:,} is outside 0 to {limit:,}")
+        return value
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data", default=str(BUNDLED_PATH), help="word list, one word per line (default: bundled)")
@@ -51,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     model.add_argument("--smoothing", type=float, default=1.0, help="fake counts k added to every cell (default 1)")
 
     train = argparse.ArgumentParser(add_help=False)
-    train.add_argument("--steps", type=int, default=100)
+    train.add_argument("--steps", type=count_up_to(MAX_STEPS), default=100)
     train.add_argument("--lr", type=float, default=50.0, help="learning rate")
     train.add_argument("--reg", type=float, default=0.01, help="regularisation strength λ")
     train.add_argument("--seed", type=int, default=SEED, help="seeds the weights and, separately, sampling")
@@ -70,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--split", choices=PARTS, default=None, help="fit on the train part of a seeded split, score this part")
     p = sub.add_parser("sample", parents=[common, order, model, train], help="sample new names")
     p.add_argument("--model", choices=("counts", "neural", "uniform"), default="counts")
-    p.add_argument("-n", type=int, default=5, help="how many names")
+    p.add_argument("-n", type=count_up_to(MAX_NAMES), default=5, help="how many names")
     p.add_argument("--temperature", type=float, default=1.0)
     p.add_argument("--prefix", default="")
     sub.add_parser("train", parents=[common, order, train], help="gradient descent on the one-layer net")
@@ -188,7 +205,9 @@ def fmt(x) -> str:
 
 
 def print_table(rows: list[dict]) -> None:
-    """Rows of equal keys as right-aligned columns under their names."""
+    """Rows of equal keys as right-aligned columns under their names (nothing for no rows)."""
+    if not rows:
+        return
     columns = list(rows[0])
     cells = [[fmt(r[c]) for c in columns] for r in rows]
     widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]

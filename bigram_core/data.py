@@ -1,6 +1,8 @@
 """Word lists: load from a path, bytes (an upload) or text, validate, and describe."""
 import dataclasses
 import hashlib
+import http.client
+import time
 import unicodedata
 import urllib.error
 import urllib.request
@@ -15,12 +17,17 @@ from .counts import bigram_counts
 from .errors import BigramError
 from .vocab import BOUNDARY, Vocabulary
 
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = 20 * 1024 * 1024  # 20 MiB: .streamlit/config.toml's server.maxUploadSize = 20, which Streamlit reads as MiB
+# Every model here is a V×V table, and the views draw and train it: at 500 characters the slowest view
+# takes seconds; a few thousand (a list of Chinese names, a binary file read as text) would take a
+# shared classroom server minutes and gigabytes.
+MAX_CHARACTERS = 500
 BUNDLED_PATH = Path(__file__).resolve().parent.parent / "data" / "names.txt"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 MAKEMORE_URL = "https://raw.githubusercontent.com/karpathy/makemore/master/names.txt"
 ALLOWED_URLS = (MAKEMORE_URL,)
-URL_TIMEOUT = 10.0
+URL_TIMEOUT = 10.0  # seconds for the whole download, not only for each read
+CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,12 @@ def parse_text(text: str, name: str = "text", nbytes: int | None = None) -> Word
         words.append(word)
     if not words:
         raise BigramError(f"{name} has no words: it is empty or only blank lines. Put one word per line.")
+    characters = len(set("".join(words)))
+    if characters > MAX_CHARACTERS:
+        raise BigramError(
+            f"{name} uses {characters:,} different characters; Bigram Lab's tables have a row and a column for "
+            f"each, so a word list may use at most {MAX_CHARACTERS:,} (the lecture's names use 26)."
+        )
     return WordList(name, tuple(words), len(text.encode()) if nbytes is None else nbytes)
 
 
@@ -124,23 +137,67 @@ def load_path(path: str | Path, max_bytes: int = MAX_BYTES) -> WordList:
     return parse_bytes(data, name=path.name, max_bytes=max_bytes)
 
 
+def _is_http(url: str) -> bool:
+    return url.startswith(("http://", "https://"))
+
+
+class _AllowListRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to an address that is itself on the allow-list (urllib follows any)."""
+
+    def __init__(self, allowed: tuple[str, ...]):
+        self.allowed = allowed
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if newurl not in self.allowed or not _is_http(newurl):
+            fp.close()
+            raise BigramError(
+                f"{req.full_url} redirects to {newurl}, which is not on the list of allowed addresses, "
+                "so it was not followed."
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 def fetch_url(
     url: str, allowed: tuple[str, ...] = ALLOWED_URLS, timeout: float = URL_TIMEOUT, max_bytes: int = MAX_BYTES
 ) -> WordList:
-    """Download and validate the word list at `url`, which must be an http(s) address on `allowed`."""
-    if not url.startswith(("http://", "https://")):
+    """Download and validate the word list at `url`, which must be an http(s) address on `allowed`.
+
+    At most `timeout` seconds for the whole download (a server that sends a byte now and then would keep
+    a per-read timeout waiting forever), and at most max_bytes + 1 bytes read.
+    """
+    if not _is_http(url):
         raise BigramError(f"Only http:// and https:// addresses can be loaded; got {url!r}.")
     if url not in allowed:
         raise BigramError(f"{url} is not on the list of allowed addresses, so it was not fetched.")
+    too_slow = BigramError(f"{url} did not send its word list within {timeout:g} seconds, so it was not loaded.")
+    too_big = BigramError(f"{url} is over the {_size(max_bytes)} limit for a word list, so it was not loaded.")
+    deadline = time.monotonic() + timeout
+    opener = urllib.request.build_opener(_AllowListRedirects(allowed))
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            data = response.read(max_bytes + 1)
+        with opener.open(url, timeout=timeout) as response:
+            if (response.length or 0) > max_bytes:  # the parsed Content-Length: refuse before reading
+                raise too_big
+            chunks, received = [], 0
+            while received <= max_bytes:
+                if time.monotonic() > deadline:
+                    raise too_slow
+                chunk = response.read1(min(CHUNK, max_bytes + 1 - received))  # what has arrived, at most one read
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                received += len(chunk)
+    except BigramError:
+        raise
     except urllib.error.HTTPError as e:
         raise BigramError(f"{url} answered {e.code} {e.reason}.") from None
-    except (urllib.error.URLError, OSError) as e:
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as e:
         reason = getattr(e, "reason", e)
+        if isinstance(reason, TimeoutError):
+            raise too_slow from None
         raise BigramError(f"Could not fetch {url}: {reason}.") from None
-    return parse_bytes(data, name=url.rsplit("/", 1)[-1] or url, max_bytes=max_bytes)
+    if received > max_bytes:
+        raise too_big
+    return parse_bytes(b"".join(chunks), name=url.rsplit("/", 1)[-1] or url, max_bytes=max_bytes)
 
 
 def load_bundled() -> WordList:

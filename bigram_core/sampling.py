@@ -31,13 +31,18 @@ class Sample:
 
 
 def with_temperature(P: torch.Tensor, temperature: float) -> torch.Tensor:
-    """P ** (1/T), rows renormalised: T < 1 sharpens, T > 1 flattens, T = 1 returns P itself."""
+    """P ** (1/T), rows renormalised: T < 1 sharpens, T > 1 flattens, T = 1 returns P itself.
+
+    Computed as softmax((log P - max log P) / T) in float64, so that even T = 1e-40 (every row's likeliest
+    character, ties shared) and T = 1e300 (uniform over the possible characters) stay finite, not nan.
+    """
     if not temperature > 0 or temperature == float("inf"):
         raise BigramError(f"Temperature must be a number > 0; got {temperature}.")
     if temperature == 1:
         return P
-    logits = P.log() / temperature
-    return torch.softmax(logits, dim=1)
+    logP = P.double().log()
+    logits = (logP - logP.max(1, keepdim=True).values) * (1 / temperature)  # the max is 0: no inf · 0
+    return torch.softmax(logits, dim=1).to(P.dtype)
 
 
 def sample(

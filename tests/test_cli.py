@@ -85,15 +85,25 @@ def test_evaluate_counts_and_neural(capsys, lecture):
     assert counts["nll"] < neural["nll"] < 2.6  # the net approaches the counts model from above
 
 
+def test_extreme_but_valid_settings(capsys):
+    greedy = run_json(capsys, "sample", "--temperature", "1e-40", "-n", "2")["names"]
+    assert greedy[0] == greedy[1]  # every draw is its row's likeliest character: the same name each time
+    assert len(run_json(capsys, "sample", "--smoothing", "0", "--temperature", "1e300", "-n", "3")["names"]) == 3
+    code, out, err = run(capsys, "train", "--steps", "0")
+    assert code == 0 and "steps" in out and err == ""
+
+
 @pytest.mark.parametrize("argv, message", [
     (["stats", "--data", "/no/such/file.txt"], "No such file"),
     (["stats", "--data", "/"], "is a directory"),
     (["breakdown", "Zoe"], "'Z' at position 1"),
     (["evaluate", "--smoothing", "-1"], "Smoothing k"),
     (["sample", "--temperature", "0"], "Temperature"),
-    (["sample", "-n", "-2"], "number of names"),
+    (["sample", "-n", "-2"], "-2 is outside 0 to 100,000"),
+    (["sample", "-n", "1000000000"], "outside 0 to 100,000"),
+    (["train", "--steps", "1000000000"], "outside 0 to 1,000,000"),
     (["train", "--lr", "1e9", "--steps", "50"], "diverged at step"),
-    (["train", "--steps", "ten"], "invalid int value"),
+    (["train", "--steps", "ten"], "'ten' is not a whole number"),
     (["train", "--init", "ones"], "invalid choice"),
     (["dance"], "invalid choice"),
 ])

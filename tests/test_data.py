@@ -2,7 +2,7 @@
 import pytest
 
 from bigram_core import BigramError, Vocabulary, load_bundled, load_path, parse_bytes, parse_text
-from bigram_core.data import summarize
+from bigram_core.data import MAX_CHARACTERS, summarize
 
 
 def test_vocab_dot_first_then_sorted():
@@ -114,3 +114,10 @@ def test_summary_counts_repeats_by_hand():
 def test_summary_without_repeats():
     s = summarize(parse_text("emma\nava\n"))
     assert s.repeated_words == 0 and s.most_repeated is None and s.most_repeated_ties == 0
+
+
+def test_too_many_different_characters():
+    chars = [chr(0x4E00 + i) for i in range(MAX_CHARACTERS + 1)]
+    assert len(parse_text("\n".join(chars[:-1])).vocab) == MAX_CHARACTERS + 1  # '.' and 500: the most there can be
+    with pytest.raises(BigramError, match=r"^many\.txt uses 501 different characters; .* at most 500 "):
+        parse_text("\n".join(chars), "many.txt")

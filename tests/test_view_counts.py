@@ -10,7 +10,8 @@ import torch
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import app_test
 
-from bigram_core import SEED, parse_text, probabilities, probabilities_keepdim_bug, sample
+from bigram_core import SEED, dataset_nll, parse_text, probabilities, probabilities_keepdim_bug, sample
+from bigram_core.ngram import context_slice, ngram_counts
 from bigram_core.sampling import names
 from tests.apptest import assert_clean, open_page
 
@@ -207,3 +208,58 @@ def test_too_many_characters_drop_the_labels_and_say_so():
     assert_clean(at)
     assert len(figure(at, "row_sums")["data"][1]["y"]) == 57
     assert torch.equal(at.session_state["words"].counts, words.counts)
+
+
+def test_order_3_shows_one_slice_of_the_trigram_counts(lecture, media):
+    at = open_page("counts", lecture)
+    at.segmented_control(key="counts_order").set_value(3).run()
+    assert_clean(at)
+    assert at.selectbox(key="counts_first").value == "a"  # the first character after '.'
+    N3, v = ngram_counts(lecture.words, lecture.vocab, 3), lecture.vocab
+    S = context_slice(N3, v, "a")  # (27, 27): row = the previous character, after 'a'
+    cells = heatmap(at)
+    assert np.array_equal(cells["z"], S.numpy()) and int(S.sum()) == 27245
+    n, dot = v.stoi["n"], v.stoi["."]
+    assert cells["text"][n][dot] == f"an.<br>{int(S[n, dot])}"  # the trigram 'an.' and its count
+    assert "P(%{x} | a%{y})" in cells["hovertemplate"]
+    assert figure(at, "heatmap")["layout"]["yaxis"]["title"]["text"] == "previous character, after 'a'"
+    assert metric(at, "Trigrams counted") == "27,245"
+    assert metric(at, "Never-seen trigrams") == f"{int((S == 0).sum())} of 729"
+    assert metric(at, "Average NLL at k = 1") == f"{dataset_nll(probabilities(N3, 1), N3).nll:.4f}" == "2.2126"
+    top = at.dataframe[0].value
+    assert top.columns[0] == "trigram" and all(t.startswith("a") for t in top["trigram"])
+    assert top["count"].iloc[0] == int(S.max()) == 1714 and top["trigram"].iloc[0] == "ah."  # sarah, hannah…
+    assert any(c.value.startswith("'a.' never occurs in the word list") for c in at.caption)  # '.' ends a word
+    at.pills(key="counts_row").set_value("n").run()  # one row: P(next | 'an')
+    assert np.allclose(figure(at, "row")["data"][0]["y"], probabilities(S, 1)[n].numpy())
+    assert any(c.value.startswith("'an' is followed 5,438 times") for c in at.caption)
+    assert downloaded(at, media, "N as CSV").to_numpy().tolist() == S.tolist()
+
+
+def test_the_start_slice_is_the_bigram_row_of_dot(lecture):
+    """Trigrams '..x' are the bigrams '.x': the first letters of the words."""
+    at = open_page("counts", lecture)
+    at.segmented_control(key="counts_order").set_value(3).run()
+    at.selectbox(key="counts_first").set_value(".").run()
+    assert_clean(at)
+    assert np.array_equal(heatmap(at)["z"][0], lecture.counts[0].numpy())
+    at.segmented_control(key="counts_order").set_value(2).run()  # and back to the bigram matrix
+    assert np.array_equal(heatmap(at)["z"], lecture.counts.numpy()) and metric(at, "Bigrams counted") == "228,146"
+
+
+def test_order_3_too_large_for_the_vocabulary_says_so_and_draws_the_bigrams():
+    words = parse_text("\n".join(chr(0x4E00 + i) * 2 for i in range(368)))  # V = 369: V³ cells, over ngram.MAX_CELLS
+    at = open_page("counts", words)
+    at.segmented_control(key="counts_order").set_value(3).run()
+    assert_clean(at)
+    assert len(at.error) == 1 and "over the 50,000,000-cell limit" in at.error[0].value
+    assert np.array_equal(heatmap(at)["z"], words.counts.numpy()) and metric(at, "Bigrams counted")
+
+
+def test_a_slice_with_no_trigrams_says_so():
+    at = open_page("counts", parse_text("ab\n"))  # 'b' only ends the word: no context starts with it and goes on
+    at.segmented_control(key="counts_order").set_value(3).run()
+    at.selectbox(key="counts_first").set_value("b").run()
+    assert_clean(at)
+    assert metric(at, "Trigrams counted") == "0" and at.dataframe[0].value.empty
+    assert any(c.value.startswith("'b.' never occurs in the word list") for c in at.caption)

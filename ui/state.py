@@ -1,9 +1,11 @@
 """What one browser session holds: the loaded word list, the seed, the net it trained.
 
 Everything here lives in st.session_state, so it is private to a session and survives page switches.
-Shared caches (st.cache_data) hold only results keyed on hashable inputs, returned as copies.
+Caches (st.cache_data) hold only results keyed on hashable inputs, and hand every reader its own copy
+(they are pickled), so no tensor is shared between sessions; see word_list_cache for whose they are.
 """
 import argparse
+import functools
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +18,9 @@ from bigram_core.data import ALLOWED_URLS
 from bigram_core.neural import TrainRecord
 
 LECTURE_TRAINING = {"lr": 50.0, "steps": 100, "reg": 0.01, "init": "randn"}
+# Characters a typed word or prefix may have: the longest of the lecture's names has 15, and a word's
+# tables and charts grow with it (a 300-character word takes the Training view seconds to draw).
+MAX_WORD = 60
 
 
 def command_line() -> argparse.Namespace:
@@ -65,10 +70,34 @@ def words() -> WordList:
     return st.session_state["words"]
 
 
-def set_words(new: WordList) -> None:
-    """Make `new` the session's word list; a net trained on other words no longer applies."""
+def set_words(new: WordList, uploaded: bool = False) -> None:
+    """Make `new` the session's word list; a net trained on other words no longer applies.
+
+    `uploaded`: the list is the user's own, not one the server provides (see word_list_cache).
+    """
     st.session_state["words"] = new
+    st.session_state["words_uploaded"] = uploaded
     st.session_state.pop("net", None)
+
+
+def word_list_cache(max_entries: int):
+    """st.cache_data for results computed from the session's word list.
+
+    For a list the server provides (bundled, --data, an allowed URL) the cache is global: a class on the
+    same list computes each result once. For an uploaded list it is session-scoped: Streamlit drops it
+    when the session ends, so a student's words, and whatever was computed from them, leave with the student.
+    """
+    def decorate(fn):
+        shared = st.cache_data(max_entries=max_entries, show_spinner=False)(fn)
+        private = st.cache_data(max_entries=max_entries, show_spinner=False, scope="session")(fn)
+
+        @functools.wraps(fn)
+        def cached(*args, **kwargs):
+            return (private if st.session_state.get("words_uploaded") else shared)(*args, **kwargs)
+
+        return cached
+
+    return decorate
 
 
 def seed() -> int:
@@ -92,7 +121,7 @@ def trained_net() -> Net | None:
     return net if net is not None and net.digest == words().digest else None
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@word_list_cache(max_entries=8)
 def _lecture_weights(digest: str, seed: int, _N: torch.Tensor) -> torch.Tensor:
     return fit(_N, seed=seed, **LECTURE_TRAINING)[0]
 

@@ -10,11 +10,15 @@ from pandas.io.formats.style import Styler
 from bigram_core import BigramError, breakdown, dataset_nll, probabilities, probs
 from bigram_core.evaluate import Breakdown, most_surprising
 from ui import state
-from ui.format import num
+from ui.format import md, num, plotly_text
 
 # The option strings are what the URL carries (?model=net), so they are short words.
 MODELS = ("counts", "net")
 COMPARE_DEFAULT = "emma, olivia, andrej, andrejq, zzyzx"
+MAX_COMPARED = 20  # words side by side: more would not fit the chart's axis
+# A word is a table row and a bar per bigram: past this it is unreadable. Longer than a typed word may be
+# elsewhere (state.MAX_WORD), so that a word's probability can underflow a float, which P(word) handles.
+MAX_SCORED = 1000
 BAR, IMPOSSIBLE = "#1f77b4", "#d62728"
 TINT = "background-color: rgba(214, 39, 40, 0.15)"
 
@@ -33,7 +37,7 @@ def nll_bars(labels: list[str], nlls: list[float], y_title: str, mean: float | N
         textfont={"size": [12 if math.isfinite(x) else 22 for x in nlls]},
         marker_color=[BAR if math.isfinite(x) else IMPOSSIBLE for x in nlls],
         customdata=[num(x) for x in nlls],
-        hovertext=labels,
+        hovertext=[plotly_text(label) for label in labels],
         hovertemplate="%{hovertext}: %{customdata}<extra></extra>",
     ))
     if mean is not None and math.isfinite(mean):
@@ -42,7 +46,8 @@ def nll_bars(labels: list[str], nlls: list[float], y_title: str, mean: float | N
     fig.update_layout(height=340, margin={"l": 10, "r": 80, "t": 20, "b": 10}, yaxis_title=y_title,
                       yaxis_range=[0, top * 1.1], showlegend=False)
     pad = max(0.5, (4 - len(labels)) / 2)  # one or two bars stay bar-sized, centred, instead of filling the chart
-    fig.update_xaxes(tickvals=list(range(len(labels))), ticktext=labels, tickfont={"size": 14},
+    fig.update_xaxes(tickvals=list(range(len(labels))), ticktext=[plotly_text(label) for label in labels],
+                     tickfont={"size": 14},
                      range=[-pad, len(labels) - 1 + pad])
     return fig
 
@@ -60,7 +65,7 @@ def prob(p: float) -> str:
 
 def impossible_reason(b: Breakdown, smoothable: bool) -> str:
     """One sentence on why the loss is infinite, naming the bigrams with P = 0."""
-    pairs = " and ".join(f"'{p}'" for p in b.zero_bigrams)
+    pairs = " and ".join(f"'{md(p)}'" for p in b.zero_bigrams)
     unseen = all(r.count == 0 for r in b.bigrams if r.prob == 0)
     cause = f"{pairs} never {'occurs' if len(b.zero_bigrams) == 1 else 'occur'} in the data" if unseen \
         else f"the model gives {pairs} probability 0"
@@ -106,14 +111,19 @@ def compare(text: str, P, words) -> None:
     if not requested:
         st.info("Type a few words, separated by commas.")
         return
+    if len(requested) > MAX_COMPARED:
+        st.info(f"Comparing the first {MAX_COMPARED} of the {len(requested)} words.")
+        requested = requested[:MAX_COMPARED]
     scored, problems = [], []
     for w in requested:
         try:
+            if len(w) > state.MAX_WORD:
+                raise BigramError(f"{w[:12]!r}… is longer than {state.MAX_WORD} characters.")
             scored.append(breakdown(w, P, words.counts, words.vocab))
         except BigramError as e:
             problems.append(str(e))
     if problems:
-        st.warning("Skipped: " + " ".join(problems))
+        st.warning(md("Skipped: " + " ".join(problems)))
     if not scored:
         return
     worst = [most_surprising(b) for b in scored]
@@ -137,7 +147,9 @@ st.write("How likely the model finds one word, bigram by bigram: each bigram's p
 
 words = state.words()
 word_col, model_col, k_col = st.columns([2, 1.2, 1])
-word = word_col.text_input("Word", "andrej", key="word", bind="query-params",
+# A bound input keeps only its first max_chars characters of ?word=; say so rather than cut it silently.
+cut = len(st.query_params.get("word", "")) > MAX_SCORED
+word = word_col.text_input("Word", "andrej", max_chars=MAX_SCORED, key="word", bind="query-params",
                            help="Scored with '.' at both ends: '.andrej.' has the bigrams .a an nd dr re ej j.").strip()
 model = model_col.radio("Model", MODELS, key="model", bind="query-params", horizontal=True)
 # Disabled rather than hidden for the net: a bound widget that is not drawn drops its value from the URL.
@@ -147,20 +159,22 @@ k = k_col.number_input("Smoothing k", min_value=0.0, value=1.0, step=1.0, format
 
 if model == "counts":
     P = probabilities(words.counts, k)
-    st.caption(f"Model: P = (N + {k:g}) / row sums, counted from the {len(words.words):,} words of {words.name}.")
+    st.caption(f"Model: P = (N + {k:g}) / row sums, counted from the {len(words.words):,} words of {md(words.name)}.")
 else:
     with st.spinner("Training the lecture's net …"):
         W, about = state.net_weights()
     P = probs(W)
     st.caption(f"Model: P = softmax(W) of {about}.")
 
+if cut:
+    st.info(f"The word in the address was cut to its first {MAX_SCORED:,} characters.")
 if not word:
     st.warning("Type a word to see how the model scores it.")
 else:
     try:
         scored = breakdown(word, P, words.counts, words.vocab)
     except BigramError as e:
-        st.error(str(e))
+        st.error(md(str(e)))
     else:
         show_word(scored, dataset_nll(P, words.counts).nll, smoothable=model == "counts")
 st.caption("P(word) is the product of its bigram probabilities, a tiny number; its log is the sum of their logs "
@@ -168,4 +182,5 @@ st.caption("P(word) is the product of its bigram probabilities, a tiny number; i
            "and 0 would mean the model was sure of every next character.")
 
 st.subheader("Compare words")
-compare(st.text_input("Words, separated by commas", COMPARE_DEFAULT, key="compare", bind="query-params"), P, words)
+compare(st.text_input("Words, separated by commas", COMPARE_DEFAULT, max_chars=MAX_COMPARED * (state.MAX_WORD + 2),
+                      key="compare", bind="query-params"), P, words)

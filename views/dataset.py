@@ -7,12 +7,13 @@ from bigram_core import BigramError, WordList, bigram_examples
 from bigram_core.counts import character_counts
 from bigram_core.data import Summary, summarize
 from ui import state
+from ui.format import code, md
 
 FIRST_ROWS = 10  # the lecture looks at words[:10]
 CHART_HEIGHT = 320
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@state.word_list_cache(max_entries=4)
 def cached_summary(digest: str, _words: WordList) -> Summary:
     """summarize() once per word list: it walks every word, and a user list can have millions."""
     return summarize(_words)
@@ -42,7 +43,7 @@ with st.spinner("Reading the word list…"):  # shows only past half a second: a
 vocab = words.vocab
 
 st.title("Dataset")
-st.write(f"The word list the model learns from, **{words.name}**: its size, repeats, lengths and characters, "
+st.write(f"The word list the model learns from, **{md(words.name)}**: its size, repeats, lengths and characters, "
          "and how each word becomes training examples.")
 
 row = st.columns(4)
@@ -59,15 +60,15 @@ with row[3]:
     else:
         word, times = summary.most_repeated
         ties = summary.most_repeated_ties - 1
-        fact("Most repeated", f"{word} ×{times}", f"and {ties:,} more ×{times}" if ties else "")
+        fact("Most repeated", f"{md(word)} ×{times}", f"and {ties:,} more ×{times}" if ties else "")
 row = st.columns(4)
 with row[0]:
-    fact("Shortest", characters(len(summary.shortest)), summary.shortest)
+    fact("Shortest", characters(len(summary.shortest)), md(summary.shortest))
 with row[1]:
-    fact("Longest", characters(len(summary.longest)), summary.longest)
+    fact("Longest", characters(len(summary.longest)), md(summary.longest))
 with row[2]:
     fact("Vocabulary V", f"{len(vocab)}", f"'.' + {len(vocab) - 1} characters",
-         help=f"In index order: `{' '.join(vocab.itos)}`. '.' (index 0) marks the start and the end of every word.")
+         help=f"In index order: {code(' '.join(vocab.itos))}. '.' (index 0) marks the start and the end of every word.")
 with row[3]:
     fact("Bigrams", f"{words.n_bigrams:,}", "training examples",
          help="A word of length L gives L + 1 bigrams: '.' to its first letter, each inner pair, its last letter to '.'.")
@@ -98,14 +99,15 @@ with right:
     st.subheader("One word as training examples")
     st.caption("The lecture wraps each word in '.' and reads its consecutive pairs: each pair is one example, "
                "the index of the first character is the input (xs), the index of the second the label (ys).")
-    word = st.text_input("A word", value="emma", max_chars=60, key="dataset_word", persist_state="session").strip()
+    word = st.text_input("A word", value="emma", max_chars=state.MAX_WORD, key="dataset_word",
+                         persist_state="session").strip()
     if not word:
         st.info("Type a word to see the bigrams it contributes.")
     else:
         try:
             xs, ys = bigram_examples([word], vocab)
         except BigramError as e:
-            st.error(str(e))
+            st.error(md(str(e)))
         else:
             st.dataframe(
                 pd.DataFrame({
@@ -116,6 +118,6 @@ with right:
                 }, index=pd.RangeIndex(1, len(xs) + 1, name="example")),
             )
             st.code(f"xs = {xs}\nys = {ys}", language="python")
-            st.caption(f"'{word}' has {len(word)} characters, so it contributes {len(xs)} examples.")
-            st.page_link("views/breakdown.py", label=f"Score '{word}' bigram by bigram", icon=":material/troubleshoot:",
-                         query_params={"word": word})
+            st.caption(f"'{md(word)}' has {len(word)} characters, so it contributes {len(xs)} examples.")
+            st.page_link("views/breakdown.py", label=f"Score '{md(word)}' bigram by bigram",
+                         icon=":material/troubleshoot:", query_params={"word": word})

@@ -10,31 +10,31 @@ from bigram_core.ngram import ORDERS, contexts_seen, n_contexts, ngram_counts
 from bigram_core.splits import PARTS, SPLIT_SEED, Split, split
 from bigram_core.tuning import MODELS, STRENGTH, Tuning, tune
 from ui import state
-from ui.format import num
+from ui.format import code, md, num
 
 COLORS = {"train": "#1f77b4", "dev": "#ff7f0e", "test": "#2ca02c"}
 CHART_HEIGHT = 340
 SAMPLES = 10
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@state.word_list_cache(max_entries=8)
 def cached_split(digest: str, seed: int, dedupe: bool, _words: WordList) -> Split:
     return split(_words.words, seed, dedupe=dedupe)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@state.word_list_cache(max_entries=32)
 def cached_tuning(digest: str, seed: int, dedupe: bool, order: int, model: str, _split: Split) -> Tuning:
     """A sweep on dev: its key is the word list, the split and the model, not the Split object itself."""
     return tune(_split, order, model)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@state.word_list_cache(max_entries=16)
 def cached_seen(digest: str, seed: int, dedupe: bool, order: int, _split: Split) -> int:
     """How many of the order's contexts occur in train."""
     return contexts_seen(ngram_counts(_split.train, _split.vocab, order))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@state.word_list_cache(max_entries=16)
 def cached_names(digest: str, seed: int, dedupe: bool, order: int, k: float, sample_seed: int,
                  _split: Split) -> list[str]:
     """Names from the counts model of this order fitted on train at its chosen k."""
@@ -42,7 +42,7 @@ def cached_names(digest: str, seed: int, dedupe: bool, order: int, k: float, sam
     return [s.name for s in sample(P, _split.vocab, SAMPLES, sample_seed, order=order)]
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@state.word_list_cache(max_entries=4)
 def cached_timings(digest: str, run: int, _W: torch.Tensor, _xs: torch.Tensor, _ys: torch.Tensor) -> dict:
     """Seconds of each lookup, forward and forward+backward; `run` counts the user's "measure again"."""
     return {backward: time_lookups(_W, _xs, _ys, backward=backward) for backward in (False, True)}
@@ -88,7 +88,7 @@ def sweep_chart(t: Tuning) -> go.Figure:
 words = state.words()
 st.title("Exercises")
 st.write("The lecture's exercises E01–E05, each answered by measuring it on "
-         f"**{words.name}**: the models are fitted on a train part, settings are chosen on a dev part, "
+         f"**{md(words.name)}**: the models are fitted on a train part, settings are chosen on a dev part, "
          "and the test part is scored once, for the chosen setting only.")
 
 left, right = st.columns(2)
@@ -113,7 +113,7 @@ try:
         for order in orders:
             runs[order] = cached_tuning(*settings, order, "counts", parts)
 except BigramError as e:
-    st.error(str(e))
+    st.error(md(str(e)))
 if runs:
     cols = st.columns(len(runs))
     base = runs.get(2)
@@ -140,7 +140,7 @@ if runs:
     order = st.selectbox("Sample names at order", list(runs), index=len(runs) - 1, key="ex_sample_order")
     with st.spinner("Sampling…"):
         names = cached_names(*settings, order, runs[order].chosen, state.seed(), parts)
-    st.write(" · ".join(f"`{name}`" for name in names))
+    st.write(" · ".join(code(name) for name in names))
     st.caption(f"From the order-{order} counts model fitted on train at k = {runs[order].chosen:.3g}, with the "
                "sidebar's seed. The net for order n is the same table W of Vⁿ⁻¹ × V weights, picked by the one-hot "
                "of the context's number; concatenating the n − 1 characters' one-hots instead would add one weight "
@@ -170,7 +170,7 @@ try:
     with st.spinner(busy):
         t = cached_tuning(*settings, tune_order, model, parts)
 except BigramError as e:
-    st.error(str(e))
+    st.error(md(str(e)))
 else:
     cols = st.columns(3)
     cols[0].metric("Chosen on dev", strength(model, t.chosen))
@@ -225,7 +225,7 @@ scale = st.slider("Scale W so the largest |logit| is", 1.0, 200.0, 100.0, step=1
 try:
     big = overflow(W, xs, ys, scale)
 except BigramError as e:
-    st.error(str(e))
+    st.error(md(str(e)))
 else:
     cols = st.columns(3)
     cols[0].metric("Manual softmax NLL", num(big.manual),

@@ -7,10 +7,14 @@ from bigram_core import BigramError, breakdown, dataset_nll, probabilities, prob
 from bigram_core.sampling import MAX_LEN, Sample
 from ui import state
 from ui.charts import next_char_bars
-from ui.format import num
+from ui.format import md, num, plotly_text
 
 MODELS = ("counts", "net", "uniform")
 MAX_NAMES = 1000  # a table and a download of a thousand names is plenty; more only slows the page
+MAX_LENGTH = 100  # characters: the lecture's longest name has 15; a longer cut only widens the trace
+# P ** (1/T) in float32: by T = 0.01 every draw is already the likeliest character and by T = 100 each row is
+# flat over the characters it allows; far outside (1e-40, 1e300) the power overflows and P becomes nan.
+MIN_TEMPERATURE, MAX_TEMPERATURE = 0.01, 100.0
 BAR, DRAWN = "#9ecae1", "#d62728"
 CURRENT = "background-color: rgba(214, 39, 40, 0.15)"
 
@@ -19,7 +23,7 @@ def model_probs(model: str, k: float) -> tuple[torch.Tensor, str]:
     """P (V, V) of the chosen model and a sentence saying what it is."""
     words = state.words()
     if model == "counts":
-        return probabilities(words.counts, k), f"P = (N + {k:g}) / row sums, counted from {words.name}."
+        return probabilities(words.counts, k), f"P = (N + {k:g}) / row sums, counted from {md(words.name)}."
     if model == "net":
         with st.spinner("Training the lecture's net …"):
             W, about = state.net_weights()
@@ -50,7 +54,7 @@ def trace(samples: list[Sample], vocab) -> None:
         [[d.context for d in s.steps], [d.char for d in s.steps], [f"{d.prob:.4f}" for d in s.steps]],
         index=["after", "drew", "P"], columns=[str(n) for n in range(1, len(s.steps) + 1)])
     st.dataframe(draws.style.apply(lambda col: [CURRENT if col.name == str(j) else ""] * len(col)))
-    title = f"Step {j}: after '{step.context}' it drew '{step.char}', P = {step.prob:.4f}"
+    title = f"Step {j}: after '{plotly_text(step.context)}' it drew '{plotly_text(step.char)}', P = {step.prob:.4f}"
     fig = next_char_bars(step.probs, vocab, title)
     fig.update_traces(marker_color=[DRAWN if ch == step.char else BAR for ch in vocab.itos])
     if len(vocab) <= 40:  # label every character when they fit
@@ -108,13 +112,13 @@ n = top[2].number_input("How many", min_value=0, value=20, step=1, key="gen_n", 
 seed = top[3].number_input("Seed", min_value=0, max_value=2**53 - 1, value=state.seed(), step=1,
                            help="A fresh torch.Generator seeded with this draws the names, as in the lecture.")
 bottom = st.columns([1.4, 1, 1, 1])
-prefix = bottom[0].text_input("Prefix", "", key="gen_prefix", persist_state="session",
+prefix = bottom[0].text_input("Prefix", "", max_chars=state.MAX_WORD, key="gen_prefix", persist_state="session",
                               help="Every name starts with these characters; drawing goes on from the last.").strip()
 temperature = bottom[1].number_input("Temperature", min_value=0.0, value=1.0, step=0.1, format="%g",
                                      key="gen_temperature", persist_state="session",
                                      help="P ** (1/T), rows renormalised: below 1 sharper, above 1 flatter.")
 max_len = bottom[2].number_input("Maximum length", min_value=1, value=MAX_LEN, step=1, key="gen_max_len",
-                                 persist_state="session")
+                                 persist_state="session", help=f"Up to {MAX_LENGTH} characters.")
 
 P, about = model_probs(model, k)
 st.caption(f"Model: {about}")
@@ -123,10 +127,16 @@ if n < 1:
 else:
     if n > MAX_NAMES:
         st.info(f"Drawing {MAX_NAMES:,} names, the most this page draws at once.")
+    if max_len > MAX_LENGTH:
+        st.info(f"Cutting names at {MAX_LENGTH} characters, the longest this page draws.")
+    if 0 < temperature < MIN_TEMPERATURE or temperature > MAX_TEMPERATURE:
+        temperature = min(max(temperature, MIN_TEMPERATURE), MAX_TEMPERATURE)
+        st.info(f"Drawing at temperature {temperature:g}: beyond {MIN_TEMPERATURE:g} to {MAX_TEMPERATURE:g} the "
+                "names no longer change.")
     try:
         with st.spinner("Drawing names …"):
-            samples = sample(P, words.vocab, min(n, MAX_NAMES), seed, temperature, prefix, max_len)
+            samples = sample(P, words.vocab, min(n, MAX_NAMES), seed, temperature, prefix, min(max_len, MAX_LENGTH))
     except BigramError as e:
-        st.error(str(e))
+        st.error(md(str(e)))
     else:
         show(samples, P, words)

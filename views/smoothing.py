@@ -11,7 +11,7 @@ from bigram_core.regularisation import (
 )
 from ui import state
 from ui.charts import matrix_heatmap, next_char_bars
-from ui.format import num
+from ui.format import md, num
 
 K_OPTIONS = (0.0, *(m * 10.0**e for e in range(-2, 4) for m in (1, 2, 5)), 1e4)  # 0, 0.01, 0.02, 0.05 … 10⁴
 REG_OPTIONS = (*(m * 10.0**e for e in range(-4, 2) for m in (1, 2, 5)), 100.0)  # 10⁻⁴ … 10², each trained
@@ -32,7 +32,7 @@ def k_text(k: float) -> str:
     return f"{float(f'{k:.3g}'):,g}"
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@state.word_list_cache(max_entries=8)
 def correspondence(digest: str, regs: tuple[float, ...], ks: tuple[float, ...], _N: torch.Tensor):
     """The net at every λ, the k matching each, and the counts' NLL along ks and at the matched k."""
     sweep = sweep_reg(_N, regs)
@@ -100,7 +100,7 @@ try:
         sweep, match, curve_nll, matched_nll = correspondence(words.digest, REG_OPTIONS, K_CURVE, N)
     P_k, nll_k = probabilities(N, k), smoothing_nll(N, [k]).item()
 except BigramError as e:
-    st.error(str(e))
+    st.error(md(str(e)))
     st.stop()
 
 i = REG_OPTIONS.index(reg)
@@ -175,7 +175,7 @@ with left:
     st.plotly_chart(heatmap(diff, vocab, "net − counts", hover="%{y}%{x}: net − counts %{z:+.4f}",
                             colorscale="RdBu", zmin=-dmax, zmax=dmax), key="P_diff")
 with right:
-    st.markdown(f"##### Row '{ch}': P(next | '{ch}'), log axis")
+    st.markdown(f"##### Row '{md(ch)}': P(next | '{md(ch)}'), log axis")
     fig = next_char_bars(P_k[row], vocab, color=COUNTS_COLOR)
     fig.data[0].update(name=f"counts, k = {label(k)}", opacity=0.45)
     fig.add_trace(go.Bar(x=list(vocab.itos), y=P_net_f[row].numpy(), name=f"net, λ = {label(reg)}", width=0.4,
@@ -187,7 +187,7 @@ with right:
     fig.update_yaxes(type="log", dtick=1, exponentformat="power")
     st.plotly_chart(fig, key="row_bars")
     if k == 0:
-        st.caption(f"At k = 0 a bigram never seen after '{ch}' has probability 0, which a log axis cannot draw.")
+        st.caption(f"At k = 0 a bigram never seen after '{md(ch)}' has probability 0, which a log axis cannot draw.")
 
 with st.expander("Every λ: its matching k, and both models' NLL"):
     st.dataframe(pd.DataFrame({

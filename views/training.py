@@ -24,7 +24,7 @@ from bigram_core.neural import Diverged, train_chunk
 from bigram_core.sampling import names
 from ui import state
 from ui.charts import matrix_heatmap
-from ui.format import num
+from ui.format import code, md, num, plotly_text
 
 TICK = 0.05  # seconds between the browser's requests for a live redraw; requests made while one runs merge
 SLICE = 0.025  # seconds of training per redraw
@@ -48,7 +48,7 @@ class Run:
     clock: float  # time.perf_counter() the pace counts from
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@state.word_list_cache(max_entries=4)
 def counts_model(digest: str, _N: torch.Tensor) -> tuple[torch.Tensor, float]:
     """The counts model without smoothing, P (V, V), and its NLL on the data: the floor the net approaches."""
     P = probabilities(_N, k=0)
@@ -76,7 +76,8 @@ def examples_heatmap(Z: torch.Tensor, rows: list[str], vocab, *, colorscale: str
 def one_word(words: WordList) -> None:
     st.subheader("1 · One word through the net")
     left, right = st.columns([1, 2])
-    word = left.text_input("Word", value="emma", key="training_word", persist_state="session").strip()
+    word = left.text_input("Word", value="emma", max_chars=state.MAX_WORD, key="training_word",
+                           persist_state="session").strip()
     seed, net = state.seed(), state.trained_net()
     weights = "initial"
     if net is not None:
@@ -90,11 +91,11 @@ def one_word(words: WordList) -> None:
     try:
         w = walkthrough(word, W, words.vocab)
     except BigramError as e:
-        st.warning(str(e))
+        st.warning(md(str(e)))
         return
-    rows = [f"{i + 1}: {pair}" for i, pair in enumerate(w.pairs)]
+    rows = [f"{i + 1}: {plotly_text(pair)}" for i, pair in enumerate(w.pairs)]
     chars = words.vocab.decode(w.xs.tolist()), words.vocab.decode(w.ys.tolist())
-    st.markdown(f"“{word}” gives {len(rows)} examples: the net sees the input character (xs) and should "
+    st.markdown(f"“{md(word)}” gives {len(rows)} examples: the net sees the input character (xs) and should "
                 "predict the label (ys), the character that follows it.")
     st.code(f"xs = {w.xs.tolist()}   # {' '.join(chars[0])}\nys = {w.ys.tolist()}   # {' '.join(chars[1])}",
             language="python")
@@ -116,7 +117,7 @@ def one_word(words: WordList) -> None:
         hide_index=True,
         column_config={c: st.column_config.NumberColumn(format="%.4f") for c in ("P(label)", "log P", "NLL")},
     )
-    number.metric(f"Mean NLL on “{word}”", num(w.nll), border=True,
+    number.metric(f"Mean NLL on “{md(word)}”", num(w.nll), border=True,
                   help="The loss: the average of −log P(label) over the word's examples.")
     number.caption(f"Guessing uniformly would score ln {len(words.vocab)} = {num(math.log(len(words.vocab)))}.")
 
@@ -310,7 +311,7 @@ def results(words: WordList) -> None:
     sampled = names(sample(probs(net.W), words.vocab, 5, seed=state.seed()))
     st.markdown(f"Five names drawn from softmax(W) after {len(net.records):,} steps, with a generator seeded "
                 f"{state.seed()} (the Breakdown and Name generator views use this net too):")
-    st.markdown("  ".join(f"`{name}`" for name in sampled))
+    st.markdown("  ".join(code(name) for name in sampled))
     buffer = io.BytesIO()
     torch.save(net.W, buffer)
     st.download_button("Download W (.pt)", buffer.getvalue(), file_name="W.pt", mime="application/octet-stream",
@@ -325,7 +326,7 @@ def gradient_descent(words: WordList) -> None:
     running = "training_run" in st.session_state
     controls(running)
     if message := st.session_state.get("training_error"):
-        st.error(message)
+        st.error(md(message))
     P, reference = counts_model(words.digest, words.counts)
     st.fragment(run_every=TICK if running else None)(live)(reference)
     left, right = st.columns(2)
