@@ -1,0 +1,219 @@
+"""Memory under many page loads: does the server give back what sessions used, and do its caches stay bounded?
+
+Starts the app (tests.browser.serve), opens every view once to warm it up (imports, first-use allocations and
+the bundled list's cache entries are not growth), then runs --ops operations (200) one after another:
+- page loads (two in three): a fresh websocket session (benchmarks/st_client.py) opens a view's URL, each view
+  in turn (/, /counts, /breakdown?word=…, /training, /smoothing, /generator, /exercises); every --upload-every
+  th load (4) also uploads a word list of its own (--upload-words distinct words, so every st.cache_data keyed on
+  the list's digest gets a new entry) and clicks Step on /training; then the session disconnects;
+- reruns with a widget change (one in three), in long-lived sessions, one per view: /breakdown (word, k),
+  /generator (how many, prefix), /training (Step), / (word), and the sidebar's seed; these sessions disconnect
+  after the last operation.
+The server's RSS (process tree) is printed before, every 50 operations and after, beside Streamlit's own gauges
+(/_stcore/metrics: bytes held per st.cache_data cache, uploaded files, media), so that growth can be told apart
+from the caches filling up.
+
+"After" waits for the sessions to be cleaned up. Streamlit keeps a disconnected session
+server.disconnectedSessionTTL seconds (120 by default; --set server.disconnectedSessionTTL=5 for a quick run) for
+a reconnect, at most 128 of them, and drops an expired one only when its session storage is next written (a
+session connecting or leaving): so the script waits TTL + 10 s, then opens and closes one session, then measures.
+--set passes any Streamlit config option to the server (as its STREAMLIT_* environment variable), e.g.
+runner.postScriptGC=true to compare with a garbage collection after every script run.
+
+RSS does not come back down when Python frees objects: CPython's and glibc's allocators keep freed memory for
+reuse. The first pass therefore shows the high-water mark (the sessions alive at once, including those kept
+for a reconnect) as much as any leak. So the same mix runs a second time (--passes 2, new word lists), and the
+growth of that pass is the figure judged: memory that was freed is reused and the RSS stays flat, memory that
+leaks grows again. Growth per 100 page loads above --bound MB (10) in the last pass is flagged and makes the
+exit status 1. Why 10 MB: a session holds its own copy of its word list (the bundled 32,469 names: about 2.6 MB
+of Python objects), its net and its widgets' state, so sessions never freed would add over 170 MB per 100 loads,
+and one in ten of them 17 MB; every cache in the app has max_entries (1 to 32 entries, together about 2 MB with
+these lists), so once full they cannot grow. What remains below 10 MB is allocator noise.
+
+Usage (from the project root):
+    python -m benchmarks.memory                  # 2 x 200 operations, the app's real session TTL (~8 min)
+    python -m benchmarks.memory --ops 60 --set server.disconnectedSessionTTL=5       # a quick look
+    python -m benchmarks.memory --set runner.postScriptGC=true                        # the same with a GC per run
+"""
+import argparse
+import asyncio
+import random
+import sys
+import time
+
+from benchmarks.st_client import Session
+from benchmarks.st_server import Sampler, Server, app_server, parse_options
+
+VIEWS = ("", "counts", "breakdown", "training", "smoothing", "generator", "exercises")
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+TTL = "server.disconnectedSessionTTL"
+DEFAULT_TTL = 120  # Streamlit's default for it, which .streamlit/config.toml leaves as it is
+STORED_SESSIONS = 128  # at most this many disconnected sessions are kept (runtime/memory_session_storage.py)
+METRICS_TTL = 5.5  # /_stcore/metrics computes the caches' sizes at most every 5 s and answers from a copy between
+_metrics_read = -METRICS_TTL
+
+
+def word(rng: random.Random) -> str:
+    return "".join(rng.choice(LETTERS) for _ in range(rng.randint(3, 8)))
+
+
+def word_list(n: int, seed: int) -> bytes:
+    """`n` distinct random words: a list no other load uploads, so every cache keyed on it misses."""
+    rng = random.Random(seed)
+    words: set[str] = set()
+    while len(words) < n:
+        words.add(word(rng))
+    return "\n".join(sorted(words)).encode()
+
+
+def cache_mb(server: Server) -> dict[str, float]:
+    """MB held per cache as Streamlit counts it (st.cache_data functions, uploaded files, media, …)."""
+    global _metrics_read
+    time.sleep(max(0.0, _metrics_read + METRICS_TTL - time.monotonic()))  # else the server answers from its copy
+    _metrics_read = time.monotonic()
+    out: dict[str, float] = {}
+    for name, value in server.metrics().items():
+        if name.startswith("cache_memory_bytes"):
+            labels = dict(part.split("=", 1) for part in name[name.index("{") + 1:-1].split(","))
+            label = labels.get("cache", '""').strip('"') or labels["cache_type"].strip('"')
+            out[label] = out.get(label, 0.0) + value / 2**20
+    return out
+
+
+def line(label: str, server: Server, base: float | None = None) -> float:
+    """Print RSS and the caches' sizes; returns the RSS."""
+    caches = cache_mb(server)
+    rss = server.rss_mb()
+    growth = f" ({rss - base:+6.1f} MB)" if base is not None else " " * 13
+    print(f"{label:>34}: RSS {rss:6.1f} MB{growth}; caches {sum(caches.values()):4.1f} MB: "
+          + " ".join(f"{k.removeprefix('__main__.')} {v:.2f}" for k, v in sorted(caches.items()) if v >= 0.01),
+          flush=True)
+    return rss
+
+
+def check(s: Session, where: str) -> None:
+    if s.exceptions:
+        raise AssertionError(f"{where}: {s.exceptions[0]}")
+
+
+async def page_load(base_url: str, index: int, args, rng: random.Random) -> None:
+    """A fresh session opens one view (every `upload_every`-th uploads its own list and trains), then leaves."""
+    view = VIEWS[index % len(VIEWS)]
+    path = f"/{view}" + (f"?word={word(rng)}" if view == "breakdown" else "")
+    async with Session(base_url, path, timeout=args.timeout) as s:
+        if index % args.upload_every == args.upload_every - 1:
+            await s.upload("upload", f"list-{index}.txt", word_list(args.upload_words, index))
+            await s.navigate("training")
+            await s.click("training_step")
+        check(s, path)
+
+
+async def rerun(sessions: dict[str, Session], index: int, rng: random.Random) -> None:
+    """One widget change in one of the long-lived sessions."""
+    view = list(sessions)[index % len(sessions)]
+    s = sessions[view]
+    if index % 5 == 4:
+        await s.set("seed", rng.randrange(10_000))
+    elif view == "breakdown":
+        await (s.set("word", word(rng)) if index % 2 else s.set("k", rng.choice([0.5, 1, 2, 5])))
+    elif view == "generator":
+        await (s.set("gen_n", rng.randint(1, 50)) if index % 2 else s.set("gen_prefix", rng.choice(LETTERS)))
+    elif view == "training":
+        await s.click("training_step")
+    else:
+        await s.set("dataset_word", word(rng))
+    check(s, view)
+
+
+async def one_pass(server: Server, args, number: int, base: float) -> int:
+    """`args.ops` loads and reruns, RSS printed every 50; returns the number of page loads."""
+    rng = random.Random(number)
+    sessions = {}
+    for view in ("breakdown", "generator", "training", ""):  # one long-lived session per view with widgets
+        sessions[view] = s = Session(server.base_url, f"/{view}", timeout=args.timeout)
+        await s.open()
+    loads = 0
+    try:
+        for i in range(1, args.ops + 1):
+            if i % 3 == 0:
+                await rerun(sessions, i // 3, rng)
+            else:
+                await page_load(server.base_url, number * 1_000_000 + loads, args, rng)
+                loads += 1
+            if i % 50 == 0:
+                line(f"pass {number}: {i} ops ({loads} loads)", server, base)
+    finally:
+        for s in sessions.values():
+            await s.close()
+    return loads
+
+
+async def warm_up(server: Server, timeout: float) -> None:
+    for view in VIEWS:
+        async with Session(server.base_url, f"/{view}", timeout=timeout) as s:
+            check(s, view)
+
+
+async def touch(base_url: str, timeout: float) -> None:
+    """Open and close one session: a write to the session storage, which drops the expired sessions."""
+    async with Session(base_url, "/", timeout=timeout):
+        pass
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--ops", type=int, default=200, help="page loads and reruns per pass (200)")
+    parser.add_argument("--passes", type=int, default=2, help="passes; the last one's growth is judged (2)")
+    parser.add_argument("--upload-every", type=int, default=4, help="every n-th page load uploads a list (4)")
+    parser.add_argument("--upload-words", type=int, default=5000, help="words in an uploaded list (5000)")
+    parser.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE",
+                        help="a Streamlit config option for the server, e.g. server.disconnectedSessionTTL=5")
+    parser.add_argument("--bound", type=float, default=10.0, help="allowed growth per 100 page loads, MB (10)")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds a run may take (60)")
+    args = parser.parse_args()
+    try:
+        options = parse_options(args.set)
+    except ValueError as e:
+        parser.error(str(e))
+    ttl = int(options.get(TTL, DEFAULT_TTL))
+    results = []  # per pass: page loads, peak RSS, RSS before and after
+    with app_server(options=options) as server:
+        line("server started", server)
+        try:
+            asyncio.run(warm_up(server, args.timeout))
+            before = start = line("before (every view opened once)", server)
+            for number in range(1, args.passes + 1):
+                with Sampler(server) as sampler:
+                    loads = asyncio.run(one_pass(server, args, number, before))
+                    line(f"pass {number}: all disconnected", server, before)
+                print(f"{'':>34}  waiting {ttl + 10} s: disconnected sessions are kept {ttl} s for a reconnect …",
+                      flush=True)
+                time.sleep(ttl + 10)
+                asyncio.run(touch(server.base_url, args.timeout))
+                time.sleep(2)
+                after = line(f"pass {number}: after the sessions expired", server, before)
+                results.append((loads, sampler.peak, start, after))
+                start = after
+        except AssertionError as e:
+            print(f"FAILED: a session received an exception: {e}")
+            sys.exit(1)
+        problems = server.log_problems()
+    print()
+    for number, (loads, peak, start, after) in enumerate(results, 1):
+        print(f"Pass {number}: {loads} page loads and {args.ops - loads} reruns: RSS {start:.1f} -> {after:.1f} MB "
+              f"({after - start:+.1f} MB, {(after - start) / loads * 100:+.1f} MB per 100 loads); peak {peak:.1f} MB, "
+              f"with the 4 long-lived sessions and up to {min(STORED_SESSIONS, loads)} closed ones kept for "
+              f"{ttl} s alive at once")
+    loads, _, start, after = results[-1]
+    per_100 = (after - start) / loads * 100
+    print(f"Growth over the whole run: {after - before:+.1f} MB; judged (pass {len(results)}): {per_100:+.1f} MB per "
+          f"100 page loads, bound {args.bound:g} MB")
+    for entry in problems[:5]:
+        print(f"SERVER LOG: {entry}")
+    ok = per_100 <= args.bound and not problems
+    print("OK" if ok else "FAILED: " + ("memory grows past the bound" if per_100 > args.bound else "server log"))
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

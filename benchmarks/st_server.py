@@ -1,0 +1,179 @@
+"""The app under test for the load benchmarks: tests.browser.serve(), plus its process, memory and log.
+
+    with app_server("--data", PATH, options={"runner.postScriptGC": "true"}) as server:
+        server.base_url, server.pid, server.rss_mb(), server.log_problems(), server.metrics()
+
+`options` are Streamlit config options for the server, passed as their environment variables
+(STREAMLIT_RUNNER_POST_SCRIPT_GC …), which take precedence over .streamlit/config.toml.
+
+serve() starts `streamlit run app.py` in its own process group with stdout and stderr on a pipe it reads only
+if the start fails. The server is found as the child of this process with serve()'s port on its command line; its log
+is read from that pipe (/proc/PID/fd/1, which Linux opens as another reader of the same pipe) by a thread, so
+that a chatty server can never fill the pipe and block, and so that tracebacks can be counted.
+Memory is the resident set size (VmRSS) of the server and all its descendants, from /proc (psutil is not a
+dependency of the project).
+"""
+import contextlib
+import os
+import re
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Self
+
+from streamlit.config import get_config_options
+
+from benchmarks.st_client import http_request
+from tests.browser import serve
+
+# Log records at these levels, and Python tracebacks, are problems; Streamlit's format is "... LEVEL logger: ...".
+PROBLEM = re.compile(r"Traceback \(most recent call last\)|\b(ERROR|CRITICAL)\b")
+
+
+def children(pid: int) -> list[int]:
+    """The process ids whose parent is `pid`."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def tree(pid: int) -> list[int]:
+    """`pid` and all its descendants."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += children(p)
+    return out
+
+
+def rss_kb(pid: int) -> int:
+    """VmRSS of one process in kB, 0 if it has ended."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_pid(port: int) -> int:
+    """The streamlit server this process started on `port`."""
+    for pid in children(os.getpid()):
+        try:
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"streamlit" in b" ".join(argv) and str(port).encode() in argv:
+            return pid
+    raise RuntimeError(f"no streamlit child process on port {port}")
+
+
+@dataclass
+class Server:
+    """A running app: where it is, its process, and what it has logged so far."""
+
+    base_url: str
+    pid: int
+    startup: float
+    log: list[str] = field(default_factory=list)
+
+    def rss_mb(self) -> float:
+        """Resident memory of the server's process tree, in MB."""
+        return sum(rss_kb(p) for p in tree(self.pid)) / 1024
+
+    def cpu(self) -> float:
+        """CPU seconds the server's process tree has used."""
+        return sum(cpu_seconds(p) for p in tree(self.pid))
+
+    def log_problems(self) -> list[str]:
+        """Log lines that are tracebacks or records at level ERROR or CRITICAL, each with the lines after it."""
+        lines = list(self.log)
+        return ["\n".join(lines[i:i + 30]) for i, line in enumerate(lines) if PROBLEM.search(line)]
+
+    def metrics(self) -> dict[str, float]:
+        """Streamlit's own counters and gauges (/_stcore/metrics: bytes held per cache, session events, …),
+        by name and labels."""
+        text = http_request(self.base_url, "GET", "/_stcore/metrics").body.decode()
+        out: dict[str, float] = {}
+        for line in text.splitlines():
+            if line and not line.startswith("#"):
+                name, _, value = line.rpartition(" ")
+                out[name] = out.get(name, 0.0) + float(value)
+        return out
+
+
+def _tap(pid: int, log: list[str]) -> None:
+    """Read the server's stdout/stderr pipe into `log` until the server exits."""
+    with contextlib.suppress(OSError), open(f"/proc/{pid}/fd/1", "rb") as pipe:
+        for line in pipe:
+            log.append(line.decode(errors="replace").rstrip("\n"))
+
+
+def parse_options(pairs: list[str]) -> dict[str, str]:
+    """["runner.postScriptGC=true", …] -> {"runner.postScriptGC": "true", …}, names checked against Streamlit's."""
+    options = dict(pair.split("=", 1) for pair in pairs)
+    if unknown := set(options) - set(get_config_options()):
+        raise ValueError(f"not Streamlit config options: {', '.join(sorted(unknown))}")
+    return options
+
+
+@contextlib.contextmanager
+def app_server(*app_args: str, options: dict[str, str] | None = None) -> Iterator[Server]:
+    """serve(*app_args) with the server's process and log; `options` set Streamlit config options for it."""
+    env = {get_config_options()[k].env_var: str(v) for k, v in (options or {}).items()}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        with serve(*app_args) as (base_url, startup):
+            server = Server(base_url, server_pid(urllib.parse.urlsplit(base_url).port), startup)
+            threading.Thread(target=_tap, args=(server.pid, server.log), daemon=True).start()
+            yield server
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+class Sampler:
+    """Samples the server's RSS every `every` seconds in a thread; `peak` is the largest seen."""
+
+    def __init__(self, server: Server, every: float = 0.5):
+        self.server, self.every = server, every
+        self.peak = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.server.rss_mb())
+            self._stop.wait(self.every)
+
