@@ -1,4 +1,4 @@
-"""Bigram Lab: the router. Page config, the shared sidebar, and the six views of makemore part 1.
+"""Bigram Lab: the router. Page config, the shared sidebar, and the seven views of makemore part 1.
 
 The views live in views/, not pages/: a pages/ folder beside app.py switches Streamlit to its legacy
 multipage mode, where a deep link such as /counts can run the view without this router and its sidebar.
@@ -6,7 +6,7 @@ multipage mode, where a deep link such as /counts can run the view without this 
 import streamlit as st
 import torch
 
-from ui import sidebar
+from ui import process, sidebar  # noqa: F401 -- process: gc.freeze() once, see there
 
 # One torch thread per server process: the tensors are tiny, and on 2 cores threads only contend.
 torch.set_num_threads(1)

@@ -8,17 +8,21 @@ Usage: python -m benchmarks.bench_training [WORDS.txt]   (default: the lecture's
 
 Two Streamlit server options weigh on every fragment rerun: by default each one is followed by a full garbage
 collection (runner.postScriptGC) and a walk over sys.modules for the file watcher (server.fileWatcherType).
-.streamlit/config.toml turns both off; prefix STREAMLIT_RUNNER_POST_SCRIPT_GC=true
-STREAMLIT_SERVER_FILE_WATCHER_TYPE=auto to measure with Streamlit's defaults instead.
+.streamlit/config.toml turns the watcher off, and keeps the collection but makes it cheap (ui/process.py freezes
+the libraries' objects). Prefix STREAMLIT_RUNNER_POST_SCRIPT_GC=false or STREAMLIT_SERVER_FILE_WATCHER_TYPE=auto
+to measure with either changed; the first line printed says what the server ran with.
 """
 import os
+import re
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 from tests.browser import chromium, serve, wait_idle
 
-LECTURE = Path(__file__).resolve().parents[2] / "shared" / "names.txt"
+ROOT = Path(__file__).resolve().parents[1]
+LECTURE = ROOT.parent / "shared" / "names.txt"
 
 # Records, with performance.now() times: each change of the "Step" metric, each redraw of the loss curve that
 # changes its loss line, each change of Start's enabled state, every click, long main-thread tasks.
@@ -94,6 +98,15 @@ def wait_until_stopped(page, since: float, timeout: float = 120) -> None:
     page.wait_for_function(IDLE)
 
 
+def setting(section: str, option: str) -> str:
+    """A server option as the server will see it: its STREAMLIT_* environment variable, else config.toml."""
+    variable = "STREAMLIT_" + re.sub(r"(?<=[a-z])(?=[A-Z])", "_", f"{section}_{option}").upper()
+    if variable in os.environ:
+        return f"{os.environ[variable]} ({variable})"
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    return f"{str(config[section][option]).lower()} (config.toml)"
+
+
 def rate(events: list, start: float, end: float) -> float:
     """Events per second within (start, end], times in ms."""
     return sum(start < t <= end for t in events) / ((end - start) / 1000)
@@ -103,8 +116,8 @@ def main() -> None:
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else LECTURE
     app_args = ["--data", str(path)] if path.exists() else []
     print(f"data: {path if app_args else 'the bundled list'}; load average {os.getloadavg()[0]:.1f} on "
-          f"{os.cpu_count()} CPUs; postScriptGC {os.environ.get('STREAMLIT_RUNNER_POST_SCRIPT_GC', 'false (config.toml)')}, "
-          f"fileWatcherType {os.environ.get('STREAMLIT_SERVER_FILE_WATCHER_TYPE', 'none (config.toml)')}")
+          f"{os.cpu_count()} CPUs; postScriptGC {setting('runner', 'postScriptGC')}, "
+          f"fileWatcherType {setting('server', 'fileWatcherType')}")
     with chromium() as browser, serve(*app_args) as (base, healthy):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         opened = time.perf_counter()

@@ -277,7 +277,8 @@ async def browser_check(st: Student, page) -> None:
 async def browser_nav(st: Student, page, title: str, timeout: float) -> None:
     link = page.locator('[data-testid="stSidebarNav"] a', has_text=title)
     await until(page, st, "navigate", link.click,
-                "(t) => [...document.querySelectorAll('[data-testid=\"stMain\"] h1')].some(h => h.textContent.trim() === t)",
+                "(t) => [...document.querySelectorAll('[data-testid=\"stMain\"] h1')]"
+                ".some(h => h.textContent.trim() === t)",
                 title, timeout)
 
 
@@ -418,10 +419,9 @@ async def lesson(server: Server, cfg: Config) -> tuple[list[Student], list[Level
                     ready = asyncio.Event()
                     students.append(st)
                     readies.append(ready)
-                    if st.browser:
-                        tasks.append(asyncio.create_task(browser_student(st, browser, server.base_url, cfg, ready, stop)))
-                    else:
-                        tasks.append(asyncio.create_task(ws_student(st, server.base_url, cfg, ready, stop)))
+                    lesson_of = (browser_student(st, browser, server.base_url, cfg, ready, stop) if st.browser
+                                 else ws_student(st, server.base_url, cfg, ready, stop))
+                    tasks.append(asyncio.create_task(lesson_of))
                     await asyncio.sleep(1 / cfg.rate)
                 for ready in readies:  # everyone has done the lesson's first part (or failed)
                     await ready.wait()

@@ -10,8 +10,8 @@ ForwardMsg protobufs down.
   (one WidgetState per widget, keyed by the element id ``$$ID-<hash>-<key>`` the server put in the widget's
   element), and the page: ``page_name`` (the URL path, "" for the default page) on the first run, afterwards
   ``page_script_hash`` (from the ``navigation`` ForwardMsg that st.navigation sends; a page switch sends the
-  target page's hash from its app_pages). The run ends with a ``script_finished`` ForwardMsg: sending the rerun to that message
-  is an interaction's latency. A button click is a ``trigger_value`` sent once.
+  target page's hash from its app_pages). The run ends with a ``script_finished`` ForwardMsg: sending the rerun
+  to that message is an interaction's latency. A button click is a ``trigger_value`` sent once.
 - Upload to an st.file_uploader: a ``file_urls_request`` BackMsg, answered by a ``file_urls_response`` with an
   upload URL ``/_stcore/upload_file/<session id>/<file id>``; an HTTP PUT of a multipart form to it with the
   X-Xsrftoken header and cookie (the server checks they match); then a rerun whose widget state for the
@@ -21,7 +21,9 @@ ForwardMsg protobufs down.
 
 No message cache is advertised (ClientState.cached_message_hashes stays empty), so every element arrives in
 full; a delta with an ``exception`` element, a compile error or a ``page_not_found`` is recorded in
-``Session.exceptions``. Every frame received is handed, as bytes, to the ``on_frame`` callback.
+``Session.exceptions``, and a full run whose output arrives with a gap (messages the server dropped, which make
+the browser's frontend misplace, or fail on, what follows) in ``Session.holes``. Every frame received is
+handed, as bytes, to the ``on_frame`` callback.
 Loopback only: ``base_url`` must be http://127.0.0.1:PORT, and no proxy is ever used.
 """
 import asyncio
@@ -454,4 +456,5 @@ class Session:
 
     def alerts(self, fmt: int) -> list[str]:
         """The bodies of st.error (fmt 1) / st.warning (2) / st.info (3) / st.success (4) alerts on the page."""
-        return [e.alert.body for e in self.elements.values() if e.WhichOneof("type") == "alert" and e.alert.format == fmt]
+        return [e.alert.body for e in self.elements.values()
+                if e.WhichOneof("type") == "alert" and e.alert.format == fmt]

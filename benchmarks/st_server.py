@@ -6,10 +6,9 @@
 `options` are Streamlit config options for the server, passed as their environment variables
 (STREAMLIT_RUNNER_POST_SCRIPT_GC …), which take precedence over .streamlit/config.toml.
 
-serve() starts `streamlit run app.py` in its own process group with stdout and stderr on a pipe it reads only
-if the start fails. The server is found as the child of this process with serve()'s port on its command line; its log
-is read from that pipe (/proc/PID/fd/1, which Linux opens as another reader of the same pipe) by a thread, so
-that a chatty server can never fill the pipe and block, and so that tracebacks can be counted.
+serve() starts `streamlit run app.py` in its own process group and reads its stdout and stderr, line by line, into
+the Server's log, where tracebacks are counted. The server is found as the child of this process with serve()'s
+port on its command line.
 Memory is the resident set size (VmRSS) of the server and all its descendants, from /proc (psutil is not a
 dependency of the project).
 """
@@ -121,13 +120,6 @@ class Server:
         return out
 
 
-def _tap(pid: int, log: list[str]) -> None:
-    """Read the server's stdout/stderr pipe into `log` until the server exits."""
-    with contextlib.suppress(OSError), open(f"/proc/{pid}/fd/1", "rb") as pipe:
-        for line in pipe:
-            log.append(line.decode(errors="replace").rstrip("\n"))
-
-
 def parse_options(pairs: list[str]) -> dict[str, str]:
     """["runner.postScriptGC=true", …] -> {"runner.postScriptGC": "true", …}, names checked against Streamlit's."""
     options = dict(pair.split("=", 1) for pair in pairs)
@@ -143,10 +135,9 @@ def app_server(*app_args: str, options: dict[str, str] | None = None) -> Iterato
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        with serve(*app_args) as (base_url, startup):
-            server = Server(base_url, server_pid(urllib.parse.urlsplit(base_url).port), startup)
-            threading.Thread(target=_tap, args=(server.pid, server.log), daemon=True).start()
-            yield server
+        log: list[str] = []
+        with serve(*app_args, log=log) as (base_url, startup):
+            yield Server(base_url, server_pid(urllib.parse.urlsplit(base_url).port), startup, log)
     finally:
         for k, v in saved.items():
             if v is None:

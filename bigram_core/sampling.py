@@ -33,7 +33,7 @@ class Sample:
 def with_temperature(P: torch.Tensor, temperature: float) -> torch.Tensor:
     """P ** (1/T), rows renormalised: T < 1 sharpens, T > 1 flattens, T = 1 returns P itself.
 
-    Computed as softmax((log P - max log P) / T) in float64, so that even T = 1e-40 (every row's likeliest
+    Computed as softmax((log P - max log P) / T) in float64, so that even T = 5e-324 (every row's likeliest
     character, ties shared) and T = 1e300 (uniform over the possible characters) stay finite, not nan.
     """
     if not temperature > 0 or temperature == float("inf"):
@@ -41,7 +41,8 @@ def with_temperature(P: torch.Tensor, temperature: float) -> torch.Tensor:
     if temperature == 1:
         return P
     logP = P.double().log()
-    logits = (logP - logP.max(1, keepdim=True).values) * (1 / temperature)  # the max is 0: no inf · 0
+    # Divided, not multiplied by 1/T: below T ≈ 5.6e-309 that is inf, and the row's max (0) times inf is nan.
+    logits = (logP - logP.max(1, keepdim=True).values) / temperature
     return torch.softmax(logits, dim=1).to(P.dtype)
 
 

@@ -5,12 +5,14 @@ Used by the end-to-end tests, and by hand to look at pages:
 saves one full-page screenshot per path.
 """
 import argparse
+import collections
 import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -28,15 +30,22 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(*app_args: str, timeout: float = 60):
-    """Start `streamlit run app.py -- app_args` on 127.0.0.1; yield (base url, seconds until healthy)."""
+def serve(*app_args: str, timeout: float = 60, log: list[str] | None = None):
+    """Start `streamlit run app.py -- app_args` on 127.0.0.1; yield (base url, seconds until healthy).
+
+    A thread reads the server's stdout and stderr line by line into `log` (or, without one, keeps the last 200
+    lines to explain a failed start), so that a chatty server never fills the pipe and blocks."""
     port = free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     if app_args:
         cmd += ["--", *app_args]
+    lines = collections.deque(maxlen=200) if log is None else log
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    drain = threading.Thread(target=lambda: lines.extend(line.decode(errors="replace").rstrip("\n")
+                                                         for line in proc.stdout), daemon=True)
+    drain.start()
     base = f"http://127.0.0.1:{port}"
     try:
         while True:
@@ -45,7 +54,8 @@ def serve(*app_args: str, timeout: float = 60):
                 break
             except OSError:
                 if proc.poll() is not None or time.perf_counter() - start > timeout:
-                    raise RuntimeError(f"the app did not start: {proc.stdout.read().decode()[-2000:]}")
+                    drain.join(timeout=1)
+                    raise RuntimeError("the app did not start:\n" + "\n".join(list(lines)[-30:])) from None
                 time.sleep(0.1)
         yield base, time.perf_counter() - start
     finally:
@@ -54,6 +64,9 @@ def serve(*app_args: str, timeout: float = 60):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        drain.join(timeout=5)
+        proc.stdout.close()
 
 
 @contextlib.contextmanager

@@ -32,8 +32,10 @@ def test_temperature():
     assert torch.allclose(with_temperature(P, 0.5), torch.tensor([[0.04, 0.64], [0.25, 0.25]]) / torch.tensor([[0.68], [0.5]]))
     assert with_temperature(P, 1e-3)[0, 1] > 0.999 and torch.allclose(with_temperature(P, 1e4), torch.full((2, 2), 0.5), atol=1e-3)
     extreme = torch.tensor([[0.2, 0.8, 0.0], [0.5, 0.5, 0.0]])
-    assert with_temperature(extreme, 1e-40).tolist() == [[0, 1, 0], [0.5, 0.5, 0]]
-    assert with_temperature(extreme, 1e300).tolist() == [[0.5, 0.5, 0], [0.5, 0.5, 0]]
+    for cold in (1e-40, 1e-320, 5e-324):  # down to the smallest float: every row's likeliest character, ties shared
+        assert with_temperature(extreme, cold).tolist() == [[0, 1, 0], [0.5, 0.5, 0]]
+    for hot in (1e300, 1.7e308):  # uniform over the characters the row allows
+        assert with_temperature(extreme, hot).tolist() == [[0.5, 0.5, 0], [0.5, 0.5, 0]]
     for bad in (0, -1, float("nan")):
         with pytest.raises(BigramError, match="Temperature"):
             with_temperature(P, bad)

@@ -76,6 +76,18 @@ def test_temperature(five):
     assert float(metric(five, "Mean NLL of these names")) > cold + 0.5  # a flatter P draws less typical names
 
 
+def test_extreme_temperatures_are_valid(five):
+    """No clamp and no note: the core stays finite down to the smallest float and up to the largest."""
+    five.number_input(key="gen_temperature").set_value(1e-40).run()
+    assert_clean(five)
+    assert not five.error and not five.warning and not five.info
+    greedy = names(five)
+    assert len(greedy) == 5 and len(set(greedy)) == 1  # every draw the likeliest character: one name, five times
+    five.number_input(key="gen_temperature").set_value(1e300).run()
+    assert_clean(five)
+    assert not five.error and not five.warning and len(set(names(five))) == 5
+
+
 def test_how_many(five):
     five.number_input(key="gen_n").set_value(0).run()
     assert_clean(five)

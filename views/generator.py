@@ -12,9 +12,6 @@ from ui.format import md, num, plotly_text
 MODELS = ("counts", "net", "uniform")
 MAX_NAMES = 1000  # a table and a download of a thousand names is plenty; more only slows the page
 MAX_LENGTH = 100  # characters: the lecture's longest name has 15; a longer cut only widens the trace
-# P ** (1/T) in float32: by T = 0.01 every draw is already the likeliest character and by T = 100 each row is
-# flat over the characters it allows; far outside (1e-40, 1e300) the power overflows and P becomes nan.
-MIN_TEMPERATURE, MAX_TEMPERATURE = 0.01, 100.0
 BAR, DRAWN = "#9ecae1", "#d62728"
 CURRENT = "background-color: rgba(214, 39, 40, 0.15)"
 
@@ -129,10 +126,6 @@ else:
         st.info(f"Drawing {MAX_NAMES:,} names, the most this page draws at once.")
     if max_len > MAX_LENGTH:
         st.info(f"Cutting names at {MAX_LENGTH} characters, the longest this page draws.")
-    if 0 < temperature < MIN_TEMPERATURE or temperature > MAX_TEMPERATURE:
-        temperature = min(max(temperature, MIN_TEMPERATURE), MAX_TEMPERATURE)
-        st.info(f"Drawing at temperature {temperature:g}: beyond {MIN_TEMPERATURE:g} to {MAX_TEMPERATURE:g} the "
-                "names no longer change.")
     try:
         with st.spinner("Drawing names …"):
             samples = sample(P, words.vocab, min(n, MAX_NAMES), seed, temperature, prefix, min(max_len, MAX_LENGTH))

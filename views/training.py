@@ -328,10 +328,13 @@ def gradient_descent(words: WordList) -> None:
     if message := st.session_state.get("training_error"):
         st.error(md(message))
     P, reference = counts_model(words.digest, words.counts)
-    st.fragment(run_every=TICK if running else None)(live)(reference)
+    # Fragments only while a run is in progress. Registered idle (run_every=None) they still get reruns
+    # queued by the browser's last timer tick, and such a rerun arriving as a full run ends can drop that
+    # run's unsent output: under load a tab went blank ("'setIn' cannot be called on an ElementNode").
+    (st.fragment(run_every=TICK)(live) if running else live)(reference)
     left, right = st.columns(2)
     with left:  # its own slower fragment: a few redraws a second show W settling and spare the browser
-        st.fragment(run_every=HEATMAP_TICK if running else None)(softmax_W)(float(P.max()))
+        (st.fragment(run_every=HEATMAP_TICK)(softmax_W) if running else softmax_W)(float(P.max()))
     right.markdown("**The counts model's P** (k = 0): where the net heads as λ → 0")
     right.plotly_chart(square_heatmap(P, words.vocab, zmax=float(P.max())))
     results(words)
