@@ -9,37 +9,37 @@ the bundled list's cache entries are not growth), then runs --ops operations (20
 - reruns with a widget change (one in three), in long-lived sessions, one per view: /breakdown (word, k),
   /generator (how many, prefix), /training (Step), / (word), and the sidebar's seed; these sessions disconnect
   after the last operation.
-The server's RSS (process tree) is printed before, every 50 operations and after, beside Streamlit's own gauges
-(/_stcore/metrics: bytes held per st.cache_data cache, uploaded files, media), so that growth can be told apart
-from the caches filling up.
+Printed before, every 50 operations and after: the server's RSS (process tree); what it holds live, from a
+probe in the server process (benchmarks/probed_streamlit.py: the bytes in use in malloc and in pymalloc, the
+allocators of Python's large and small objects); and Streamlit's own gauges (/_stcore/metrics: bytes held per st.cache_data cache,
+uploaded files, media), so that growth can be told apart from the caches filling up.
 
 "After" waits for the sessions to be cleaned up. Streamlit keeps a disconnected session
 server.disconnectedSessionTTL seconds (120 by default; --set server.disconnectedSessionTTL=5 for a quick run) for
 a reconnect, at most 128 of them, and drops an expired one only when its session storage is next written (a
 session connecting or leaving): so the script waits TTL + 10 s, then opens and closes one session, then measures.
 --set passes any Streamlit config option to the server (as its STREAMLIT_* environment variable), e.g.
-runner.postScriptGC=true to compare with a garbage collection after every script run.
+runner.postScriptGC=false to compare without a garbage collection after every script run.
 
-RSS does not come back down when Python frees objects: CPython's and glibc's allocators keep freed memory for
-reuse. The first pass therefore shows the high-water mark (the sessions alive at once, including those kept
-for a reconnect) as much as any leak. So the same mix runs again (--passes 3, new word lists each time), and the
-figure judged is the growth from the end of pass 1 to the end of the last pass, per 100 page loads of those
-later passes: memory that was freed is reused and the RSS levels off, memory that leaks grows pass after pass.
-One pass alone moves by ±25 MB (which arena a session's objects landed in, what the collector had reached);
-the slope over two passes halves that. Growth above --bound MB (10) per 100 loads is flagged and makes the exit
-status 1. Why 10 MB: a session holds its own copy of its word list (the bundled 32,469 names: about 2.6 MB of
-Python objects), its net and its widgets' state, so sessions never freed would add over 170 MB per 100 loads,
-and one in ten of them 17 MB; every cache in the app has max_entries (1 to 32 entries, together about 2 MB with
-these lists), so once full they cannot grow. What remains below 10 MB is allocator noise.
+The figure judged is live memory, malloc's and pymalloc's bytes in use after a full garbage collection (the
+probe measures before and after one: a session Streamlit drops between script runs is freed by the collection
+after the next script run, of any session), from the end of pass 1 to the end of the last pass (--passes 3, new word lists each time), per 100 page loads
+of the later passes. Pass 1 is left out because first uses (a cache's first entries, lazily built tables) land
+in it. Growth above --bound MB (10) per 100 loads makes the exit status 1. Why 10 MB: a session holds its own
+copy of its word list (the bundled 32,469 names: about 2.6 MB of Python objects), its net and its widgets'
+state, so sessions never freed would add over 170 MB per 100 loads, and one in ten of them 17 MB; every cache in
+the app has max_entries (1 to 32 entries, together about 2 MB with these lists), so once full they cannot grow.
 
-The server caps glibc at 2 malloc arenas (ui/process.py). Without the cap, the second pass's growth ranged from
--20 to +67 MB per 100 loads over five runs, whatever the collector settings; with it, the ends of three passes
-lay within 25 MB of each other.
+RSS is reported, not judged: it keeps memory the process has freed. glibc keeps freed chunks in its arenas for
+reuse, and pymalloc gives a 1 MiB arena back only when every object in it is gone, so one long-lived object
+allocated among a session's thousands of words keeps the whole arena. The server caps glibc at 2 arenas
+(ui/process.py): without the cap, the second pass's RSS growth ranged from -20 to +67 MB per 100 loads over five
+runs, whatever the collector settings.
 
 Usage (from the project root):
     python -m benchmarks.memory                  # 3 x 200 operations, the app's real session TTL (~12 min)
     python -m benchmarks.memory --ops 60 --set server.disconnectedSessionTTL=5       # a quick look
-    python -m benchmarks.memory --set runner.postScriptGC=true                        # the same with a GC per run
+    python -m benchmarks.memory --set runner.postScriptGC=false                       # without a GC per run
 """
 import argparse
 import asyncio
@@ -86,15 +86,24 @@ def cache_mb(server: Server) -> dict[str, float]:
     return out
 
 
-def line(label: str, server: Server, base: float | None = None) -> float:
-    """Print RSS and the caches' sizes; returns the RSS."""
+def line(label: str, server: Server, base: dict[str, float] | None = None) -> dict[str, float]:
+    """Print RSS, live memory and the caches' sizes; returns the figures."""
     caches = cache_mb(server)
-    rss = server.rss_mb()
-    growth = f" ({rss - base:+6.1f} MB)" if base is not None else " " * 13
-    print(f"{label:>34}: RSS {rss:6.1f} MB{growth}; caches {sum(caches.values()):4.1f} MB: "
+    probe = server.live()
+    now = {"rss": server.rss_mb(), "live": live_mb(probe, "collected_")}
+    growth = "".join(f" ({now[k] - base[k]:+6.1f})" if base else " " * 9 for k in ("rss", "live"))
+    kept = (f"before the GC {live_mb(probe):5.1f}; kept free: malloc {probe['collected_malloc_free_mb']:5.1f}, "
+            f"pymalloc arenas {probe['collected_pymalloc_arenas_mb']:3.0f} MB")
+    print(f"{label:>34}: RSS {now['rss']:6.1f} MB, live {now['live']:5.1f} MB{growth}; {kept}; caches "
+          f"{sum(caches.values()):4.1f} MB: "
           + " ".join(f"{k.removeprefix('__main__.')} {v:.2f}" for k, v in sorted(caches.items()) if v >= 0.01),
           flush=True)
-    return rss
+    return now
+
+
+def live_mb(snapshot: dict[str, float], prefix: str = "") -> float:
+    """What the server holds, in MB: malloc's bytes in use plus pymalloc's."""
+    return snapshot[prefix + "malloc_in_use_mb"] + snapshot[prefix + "pymalloc_in_use_mb"]
 
 
 def check(s: Session, where: str) -> None:
@@ -131,7 +140,7 @@ async def rerun(sessions: dict[str, Session], index: int, rng: random.Random) ->
     check(s, view)
 
 
-async def one_pass(server: Server, args, number: int, base: float) -> int:
+async def one_pass(server: Server, args, number: int, base: dict[str, float]) -> int:
     """`args.ops` loads and reruns, RSS printed every 50; returns the number of page loads."""
     rng = random.Random(number)
     sessions = {}
@@ -185,8 +194,8 @@ def main() -> None:
     except ValueError as e:
         parser.error(str(e))
     ttl = int(options.get(TTL, DEFAULT_TTL))
-    results = []  # per pass: page loads, peak RSS, RSS before and after
-    with app_server(options=options) as server:
+    results = []  # per pass: page loads, peak RSS, figures before and after
+    with app_server(options=options, probe=True) as server:
         line("server started", server)
         try:
             asyncio.run(warm_up(server, args.timeout))
@@ -209,20 +218,21 @@ def main() -> None:
         problems = server.log_problems()
     print()
     for number, (loads, peak, start, after) in enumerate(results, 1):
-        print(f"Pass {number}: {loads} page loads and {args.ops - loads} reruns: RSS {start:.1f} -> {after:.1f} MB "
-              f"({after - start:+.1f} MB, {(after - start) / loads * 100:+.1f} MB per 100 loads); peak {peak:.1f} MB, "
-              f"with the 4 long-lived sessions and up to {min(STORED_SESSIONS, loads)} closed ones kept for "
-              f"{ttl} s alive at once")
-    later = results[1:]  # pass 1 fills the allocator's high-water mark
+        print(f"Pass {number}: {loads} page loads and {args.ops - loads} reruns: live {start['live']:.1f} -> "
+              f"{after['live']:.1f} MB ({after['live'] - start['live']:+.1f}); RSS {start['rss']:.1f} -> "
+              f"{after['rss']:.1f} MB ({after['rss'] - start['rss']:+.1f}), peak {peak:.1f} MB with the 4 long-lived "
+              f"sessions and up to {min(STORED_SESSIONS, loads)} closed ones kept for {ttl} s alive at once")
+    later = results[1:]  # pass 1 holds the first uses
     loads, start, after = sum(r[0] for r in later), later[0][2], later[-1][3]
-    per_100 = (after - start) / loads * 100
+    per_100 = {k: (after[k] - start[k]) / loads * 100 for k in ("live", "rss")}
     judged = "pass 2" if len(later) == 1 else f"passes 2 to {len(results)}"
-    print(f"Growth over the whole run: {after - before:+.1f} MB; judged ({judged}, {loads} page loads): "
-          f"{per_100:+.1f} MB per 100 page loads, bound {args.bound:g} MB")
+    print(f"Growth per 100 page loads ({judged}, {loads} loads): live {per_100['live']:+.2f} MB (bound "
+          f"{args.bound:g} MB), RSS {per_100['rss']:+.1f} MB; over the whole run: live "
+          f"{after['live'] - before['live']:+.1f} MB, RSS {after['rss'] - before['rss']:+.1f} MB")
     for entry in problems[:5]:
         print(f"SERVER LOG: {entry}")
-    ok = per_100 <= args.bound and not problems
-    print("OK" if ok else "FAILED: " + ("memory grows past the bound" if per_100 > args.bound else "server log"))
+    ok = per_100["live"] <= args.bound and not problems
+    print("OK" if ok else "FAILED: " + ("memory grows past the bound" if per_100["live"] > args.bound else "server log"))
     sys.exit(0 if ok else 1)
 
 

@@ -13,9 +13,13 @@ Memory is the resident set size (VmRSS) of the server and all its descendants, f
 dependency of the project).
 """
 import contextlib
+import json
 import os
 import re
+import signal
+import tempfile
 import threading
+import time
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +30,8 @@ from streamlit.config import get_config_options
 
 from benchmarks.st_client import http_request
 from tests.browser import serve
+
+PROBE_VARIABLE = "BIGRAM_PROBE"
 
 # Log records at these levels, and Python tracebacks, are problems; Streamlit's format is "... LEVEL logger: ...".
 PROBLEM = re.compile(r"Traceback \(most recent call last\)|\b(ERROR|CRITICAL)\b")
@@ -94,6 +100,19 @@ class Server:
     pid: int
     startup: float
     log: list[str] = field(default_factory=list)
+    probe: str | None = None  # where benchmarks/probed_streamlit.py writes its snapshot
+
+    def live(self, timeout: float = 30) -> dict[str, float]:
+        """The probed server's snapshot of what it holds (benchmarks/probed_streamlit.py), taken now."""
+        path = Path(self.probe)
+        path.unlink(missing_ok=True)
+        os.kill(self.pid, signal.SIGUSR1)
+        deadline = time.monotonic() + timeout
+        while not path.exists():
+            if time.monotonic() > deadline:
+                raise TimeoutError("the server wrote no memory snapshot")
+            time.sleep(0.05)
+        return json.loads(path.read_text())
 
     def rss_mb(self) -> float:
         """Resident memory of the server's process tree, in MB."""
@@ -129,15 +148,22 @@ def parse_options(pairs: list[str]) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def app_server(*app_args: str, options: dict[str, str] | None = None) -> Iterator[Server]:
-    """serve(*app_args) with the server's process and log; `options` set Streamlit config options for it."""
+def app_server(*app_args: str, options: dict[str, str] | None = None, probe: bool = False) -> Iterator[Server]:
+    """serve(*app_args) with the server's process and log; `options` set Streamlit config options for it.
+    With `probe`, the server runs under benchmarks/probed_streamlit.py and Server.live() reads its memory."""
     env = {get_config_options()[k].env_var: str(v) for k, v in (options or {}).items()}
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
+    probe_dir = tempfile.TemporaryDirectory(prefix="bigram-probe-") if probe else contextlib.nullcontext()
+    saved = {k: os.environ.get(k) for k in [*env, PROBE_VARIABLE]}
     try:
-        log: list[str] = []
-        with serve(*app_args, log=log) as (base_url, startup):
-            yield Server(base_url, server_pid(urllib.parse.urlsplit(base_url).port), startup, log)
+        with probe_dir as directory:
+            if directory:
+                env[PROBE_VARIABLE] = str(Path(directory) / "probe.json")
+            os.environ.update(env)
+            log: list[str] = []
+            module = "benchmarks.probed_streamlit" if probe else "streamlit"
+            with serve(*app_args, log=log, module=module) as (base_url, startup):
+                yield Server(base_url, server_pid(urllib.parse.urlsplit(base_url).port), startup, log,
+                             env.get(PROBE_VARIABLE))
     finally:
         for k, v in saved.items():
             if v is None:

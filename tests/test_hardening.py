@@ -428,7 +428,7 @@ def test_the_server_process_frees_memory_promptly_and_cheaply():
     assert config["runner"]["postScriptGC"] is True
     assert gc.get_freeze_count() > 100_000  # torch, plotly, pandas and streamlit: ~250,000 objects
     if platform.libc_ver()[0] == "glibc":
-        assert process.cap_malloc_arenas(process.ARENAS)
+        assert process.cap_malloc_arenas(process.glibc(), process.ARENAS)
 
 
 def test_server_settings():

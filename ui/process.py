@@ -1,11 +1,11 @@
-"""Once per server process, on first import: settings for a server that runs many sessions for a long time.
+"""Once per server process, on first import: memory settings for a server that runs many sessions for a long time.
 
 Memory allocator: glibc gives each new thread its own malloc arena, up to 8 per core, and Streamlit runs every
-session's script in a thread of its own. A classroom's sessions then spread their word lists over 16 arenas, and
-memory a closed session frees stays with its arena, as holes the next session's allocations rarely fit: the
-server's RSS climbed from pass to pass of benchmarks/memory.py by tens of MB and never came back. Capped at 2
-arenas (what MALLOC_ARENA_MAX=2 does, set here so that `streamlit run app.py` needs no environment), freed
-memory is reused and the RSS levels off. Threads started before this import keep their arenas.
+session's script in a thread of its own; memory a closed session freed in one arena is of no use to a session
+whose thread allocates from another. Capped at 2 arenas (what MALLOC_ARENA_MAX=2 does, set here so that
+`streamlit run app.py` needs no environment), freed memory is more often reused. Threads started before this
+import keep their arenas. benchmarks/memory.py measures both what the server holds, which stays flat, and its
+RSS, which still rises: the allocators keep what they were given back.
 
 Garbage collector: .streamlit/config.toml keeps runner.postScriptGC on, a full collection after every script run,
 so that a closed session's word list and net are freed when Streamlit drops the session and not whenever Python
@@ -17,6 +17,7 @@ would never be collected, and they live as long as the process anyway.
 """
 import ctypes
 import gc
+import platform
 import sys
 
 import pandas  # noqa: F401 -- imported here so that they are frozen
@@ -30,17 +31,20 @@ M_ARENA_MAX = -8  # glibc's malloc.h
 ARENAS = 2
 
 
-def cap_malloc_arenas(arenas: int) -> bool:
-    """mallopt(M_ARENA_MAX, arenas) where the C library is glibc; True if it took."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        return ctypes.CDLL(None).mallopt(M_ARENA_MAX, arenas) == 1
-    except (OSError, AttributeError):  # a C library without mallopt
-        return False
+def glibc() -> ctypes.CDLL | None:
+    """The process's C library if it is glibc, else None."""
+    if not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc":
+        return None
+    return ctypes.CDLL(None)
 
 
-cap_malloc_arenas(ARENAS)
+def cap_malloc_arenas(libc: ctypes.CDLL, arenas: int) -> bool:
+    """mallopt(M_ARENA_MAX, arenas); True if it took."""
+    return libc.mallopt(M_ARENA_MAX, arenas) == 1
+
+
+if libc := glibc():
+    cap_malloc_arenas(libc, ARENAS)
 go.Figure(go.Heatmap(z=[[0]]), layout={"template": "plotly_white"}).to_json()  # plotly loads its validators lazily
 gc.collect()  # garbage made by the imports is freed, not frozen
 gc.freeze()
