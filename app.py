@@ -6,7 +6,7 @@ multipage mode, where a deep link such as /counts can run the view without this 
 import streamlit as st
 import torch
 
-from ui import process, sidebar  # noqa: F401 -- process: gc.freeze() once, see there
+from ui import process, sidebar  # noqa: F401 -- process: the server's memory settings, once (see there)
 
 # One torch thread per server process: the tensors are tiny, and on 2 cores threads only contend.
 torch.set_num_threads(1)

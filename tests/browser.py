@@ -33,8 +33,9 @@ def free_port() -> int:
 def serve(*app_args: str, timeout: float = 60, log: list[str] | None = None, module: str = "streamlit"):
     """Start `streamlit run app.py -- app_args` on 127.0.0.1; yield (base url, seconds until healthy).
 
-    `module` is the one `python -m` runs: streamlit, or a wrapper that takes the same arguments. A thread reads the server's stdout and stderr line by line into `log` (or, without one, keeps the last 200
-    lines to explain a failed start), so that a chatty server never fills the pipe and blocks."""
+    `module` is the one `python -m` runs: streamlit, or a wrapper that takes the same arguments. A thread reads
+    the server's stdout and stderr line by line into `log` (or, without one, keeps the last 200 lines to explain
+    a failed start), so that a chatty server never fills the pipe and blocks."""
     port = free_port()
     cmd = [sys.executable, "-m", module, "run", str(ROOT / "app.py"), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]

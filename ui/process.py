@@ -25,7 +25,7 @@ import plotly.graph_objects as go
 import torch  # noqa: F401
 
 import bigram_core  # noqa: F401
-from ui import charts, format, sidebar, state  # noqa: F401
+from ui import charts, sidebar, state  # noqa: F401 -- with them ui.format
 
 M_ARENA_MAX = -8  # glibc's malloc.h
 ARENAS = 2
