@@ -13,11 +13,12 @@ the libraries' objects). Prefix STREAMLIT_RUNNER_POST_SCRIPT_GC=false or STREAML
 to measure with either changed; the first line printed says what the server ran with.
 """
 import os
-import re
 import sys
 import time
 import tomllib
 from pathlib import Path
+
+from streamlit.config import get_config_options
 
 from tests.browser import chromium, serve, wait_idle
 
@@ -100,7 +101,7 @@ def wait_until_stopped(page, since: float, timeout: float = 120) -> None:
 
 def setting(section: str, option: str) -> str:
     """A server option as the server will see it: its STREAMLIT_* environment variable, else config.toml."""
-    variable = "STREAMLIT_" + re.sub(r"(?<=[a-z])(?=[A-Z])", "_", f"{section}_{option}").upper()
+    variable = get_config_options()[f"{section}.{option}"].env_var
     if variable in os.environ:
         return f"{os.environ[variable]} ({variable})"
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
