@@ -3,6 +3,6 @@ from .counts import bigram_counts, bigram_examples, probabilities, probabilities
 from .data import MAX_BYTES, WordList, load_bundled, load_path, parse_bytes, parse_text
 from .errors import BigramError
 from .evaluate import Breakdown, breakdown, dataset_nll, score_words
-from .neural import fit, init_weights, probs, train, walkthrough
+from .neural import fit, init_weights, probs, train, walkthrough, word_step
 from .sampling import SEED, sample
 from .vocab import Vocabulary

@@ -164,6 +164,25 @@ def walkthrough(word: str, W: torch.Tensor, vocab: Vocabulary) -> Walkthrough:
     return Walkthrough(word, xs, ys, xenc, logits, p, label_probs, -label_probs.log(), pairs)
 
 
+def word_step(W: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor, lr: float = 0.1) -> tuple[float, torch.Tensor]:
+    """The lecture's step on a few examples, xs and ys (n,): forward, loss.backward(), W.data += -lr * W.grad.
+
+    Updates W (V, V) in place and returns the loss before the update and W.grad (V, V). Only the rows of the
+    input characters get a gradient: d(mean NLL)/dlogits = (probs - one_hot(ys)) / n, and xenc routes row i of
+    that to row xs[i] of W.
+    """
+    W = W.requires_grad_(True)
+    W.grad = None
+    xenc = F.one_hot(xs, num_classes=W.shape[0]).float()  # (n, V)
+    counts = (xenc @ W).exp()  # (n, V)
+    p = counts / counts.sum(1, keepdim=True)
+    loss = -p[torch.arange(len(ys)), ys].log().mean()
+    loss.backward()
+    W.data += -lr * W.grad
+    W.requires_grad_(False)
+    return float(loss.detach()), W.grad
+
+
 def fit(
     N: torch.Tensor,
     steps: int = 100,

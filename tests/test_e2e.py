@@ -3,6 +3,7 @@
 Screenshots of every view are saved to artifacts/screenshots/ as test artefacts.
 """
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -100,6 +101,11 @@ def test_training_live_100_lecture_steps_then_stop(page, lecture_app):
     box.fill("100000")
     box.press("Enter")
     wait_idle(page)
+    pace = page.get_by_role("combobox", name="Pace")
+    pace.click()
+    pace.fill("as fast as possible")
+    pace.press("Enter")
+    wait_idle(page)
     page.get_by_role("button", name="Start", exact=True).click()
     page.wait_for_function("() => [...document.querySelectorAll('[data-testid=\"stMetricValue\"]')]"
                            ".some(v => Number(v.textContent.replace(/,/g, '')) > 300)")  # redraws as it runs
@@ -113,7 +119,22 @@ def test_training_live_100_lecture_steps_then_stop(page, lecture_app):
     shot(page, "lecture_training_stopped")
 
 
+def test_training_one_word_backward_and_two_steps(page, lecture_app):
+    page.goto(lecture_app + "/training")
+    wait_idle(page)
+    step = page.get_by_role("button", name="Step", exact=True).first  # section 2 comes before the full-batch Step
+    assert step_metric(page, "Loss on “emma” after 0 steps") == "3.7693"
+    step.click()
+    page.get_by_text("after 1 step", exact=False).wait_for()
+    assert step_metric(page, "Loss on “emma” after 1 step") == "3.7492"
+    step.click()
+    page.get_by_text("3.7693 → 3.7492 → 3.7292").wait_for()
+    assert step_metric(page, "Loss on “emma” after 2 steps") == "3.7292"
+    no_exception(page)
+    shot(page, "lecture_training_word_steps")
+
+
 def step_metric(page, label: str) -> str:
     metric = page.locator('[data-testid="stMetric"]').filter(
-        has=page.locator('[data-testid="stMetricLabel"]', has_text=label))
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")))
     return metric.first.locator('[data-testid="stMetricValue"]').inner_text().strip()

@@ -4,7 +4,8 @@ import math
 import pytest
 import torch
 
-from bigram_core import BigramError, Vocabulary, bigram_counts, fit, init_weights, probs, sample, train, walkthrough
+from bigram_core import (BigramError, Vocabulary, bigram_counts, fit, init_weights, probs, sample, train, walkthrough,
+                         word_step)
 from bigram_core.counts import bigram_examples
 from bigram_core.neural import count_loss_and_grad, onehot_loss
 from bigram_core.sampling import names
@@ -28,6 +29,23 @@ def test_emma_two_steps(method):
     W = init_weights(27)
     records = list(train(W, bigram_counts(["emma"], ALPHABET), 3, lr=0.1, reg=0, method=method, examples=examples))
     assert [r.loss for r in records] == pytest.approx([3.769305, 3.749213, 3.729163], abs=1e-6)
+
+
+def test_word_step_is_the_lectures_backward_and_update():
+    w = walkthrough("emma", init_weights(27), ALPHABET)
+    W = init_weights(27)
+    losses = []
+    for _ in range(3):
+        before = W.clone()
+        loss, grad = word_step(W, w.xs, w.ys, lr=0.1)
+        losses.append(loss)
+        assert torch.allclose(W, before - 0.1 * grad)
+    assert losses == pytest.approx([3.769305, 3.749213, 3.729163], abs=1e-6)
+    # the last step's gradient by hand: (probs - one_hot(ys)) / n, summed into the rows of the inputs
+    p = torch.softmax(before[w.xs], dim=1)
+    by_hand = torch.zeros(27, 27).index_add_(0, w.xs, (p - torch.nn.functional.one_hot(w.ys, 27)) / len(w.xs))
+    assert torch.allclose(grad, by_hand, atol=1e-7)
+    assert grad.abs().sum(1).nonzero().flatten().tolist() == [0, 1, 5, 13]  # rows '.', a, e, m only
 
 
 def test_closed_form_gradient_equals_autograd(lecture, lecture_N):

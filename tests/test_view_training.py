@@ -6,6 +6,7 @@ run trains one time-boxed slice, so calling at.run() again plays the part of the
 import math
 import time
 
+import pyarrow
 import pytest
 import torch
 
@@ -57,7 +58,7 @@ def test_another_word_and_a_bad_one(page):
     page.text_input(key="training_word").input("Émile").run()
     assert_clean(page)
     assert "not in the vocabulary" in page.warning[0].value
-    assert metrics(page)["Counts model NLL (k = 0)"] == "2.4540"  # the rest of the page still works
+    assert metrics(page)["Counts model"] == "2.4540"  # the rest of the page still works
 
 
 def test_step_by_step_gives_the_lectures_losses(page):
@@ -85,13 +86,16 @@ def test_start_runs_the_lectures_100_steps_and_samples_its_names(page, lecture):
 
 
 def test_a_long_run_hands_back_control_and_stop_freezes_it(page):
+    page.selectbox(key="training_pace").set_value("as fast as possible").run()
     page.number_input(key="training_steps").set_value(100_000).run()
     page.button(key="training_start").click().run()
     assert running(page)  # one full run trained a slice, not the whole run
     page.run()
     done = len(page.session_state["net"].records)
     assert 0 < done < 100_000
-    assert page.button(key="training_start").disabled and page.number_input(key="training_lr").disabled
+    assert page.button(key="training_start").disabled and page.number_input(key="training_steps").disabled
+    page.number_input(key="training_lr").set_value(10.0).run()  # applies from the next step, the run goes on
+    assert running(page) and page.session_state["net"].settings["lr"] == 10.0
     page.text_input(key="training_word").input("ava").run()  # the page answers and the run goes on
     assert metrics(page)["Mean NLL on “ava”"] and running(page)
     assert len(page.session_state["net"].records) > done
@@ -147,6 +151,7 @@ def test_the_seed_follows_the_sidebar(page):
 
 
 def test_a_new_word_list_ends_the_run_and_the_net(page):
+    page.selectbox(key="training_pace").set_value("as fast as possible").run()
     page.number_input(key="training_steps").set_value(100_000).run()
     page.button(key="training_start").click().run()
     assert running(page)
@@ -157,10 +162,34 @@ def test_a_new_word_list_ends_the_run_and_the_net(page):
 
 
 def test_a_slow_pace_trains_a_few_steps_per_redraw(page):
-    page.selectbox(key="training_speed").set_value("10 steps/s").run()
+    page.selectbox(key="training_pace").set_value("5 steps/s").run()
     started = time.perf_counter()
     page.button(key="training_start").click().run()
     page.run()
     page.run()
     assert running(page)
-    assert len(page.session_state["net"].records) <= 10 * (time.perf_counter() - started) + 1
+    assert len(page.session_state["net"].records) <= 5 * (time.perf_counter() - started) + 1
+
+
+def test_one_word_backward_and_two_steps(page):
+    assert metrics(page)["Loss on “emma” after 0 steps"] == "3.7693"
+    page.button(key="training_word_step").click().run()
+    assert metrics(page)["Loss on “emma” after 1 step"] == "3.7492"
+    page.button(key="training_word_step").click().run()
+    assert metrics(page)["Loss on “emma” after 2 steps"] == "3.7292"
+    assert any(m.value == "3.7693 → 3.7492 → 3.7292" for m in page.markdown)
+    grad = page.session_state["training_word_steps"]["grad"]
+    assert grad.abs().sum(1).nonzero().flatten().tolist() == [0, 1, 5, 13]  # the rows of '.', a, e, m
+    page.button(key="training_word_reset").click().run()
+    assert metrics(page)["Loss on “emma” after 0 steps"] == "3.7693"
+
+
+def test_the_loss_curve_and_numbers_show_the_same_step(page):
+    for _ in range(3):
+        page.button(key="training_step").click().run()
+    chart = page.get("vega_lite_chart")[0].proto
+    curve = pyarrow.ipc.open_stream(chart.datasets[0].data.data).read_pandas()
+    last = curve[curve["curve"].str.startswith("loss")].iloc[-1]
+    assert (last["step"], round(last["value"], 4)) == (3, 3.1611)
+    assert metrics(page)["Step"] == "3" and metrics(page)["Loss"] == "3.1611"
+    assert page.get("progress")[0].proto.text == "step 3 of 100"
