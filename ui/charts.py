@@ -15,7 +15,7 @@ from .format import plotly_text
 COLORS = {"loss": "#1f77b4", "nll": "#ff7f0e", "reference": "#2ca02c", "mark": "#d62728"}
 FONT = 14  # px: axis titles and labels, readable on a projector
 LOSS_CURVE_PX = 330
-LIVE_HEATMAP_PX = 420
+LIVE_HEATMAP_ROW_PX = 9
 
 
 def matrix_heatmap(
@@ -132,11 +132,11 @@ def live_heatmap(Z: torch.Tensor, vocab: Vocabulary, *, title: str, scheme: str,
     V = len(chars)
     cells = pd.DataFrame({"prev": np.repeat(chars, V), "next": np.tile(chars, V), "z": Z.flatten().numpy(),
                           value: (Z if raw is None else raw).flatten().numpy()})
-    axis = {"labelFontSize": FONT - 2, "labelAngle": 0, "titleFontSize": FONT, "labelOverlap": False}
+    axis = {"labelFontSize": FONT - 3, "labelAngle": 0, "titleFontSize": FONT, "labelOverlap": False}
     return {
         "datasets": {"cells": cells},
         "data": {"name": "cells"},
-        "height": LIVE_HEATMAP_PX,
+        "height": {"step": LIVE_HEATMAP_ROW_PX},
         "title": {"text": title, "fontSize": FONT + 1, "anchor": "start"},
         "mark": {"type": "rect"},
         "encoding": {
@@ -144,7 +144,8 @@ def live_heatmap(Z: torch.Tensor, vocab: Vocabulary, *, title: str, scheme: str,
                   "sort": chars},
             "y": {"field": "prev", "type": "ordinal", "title": "previous character", "sort": chars},
             "color": {"field": "z", "type": "quantitative", "title": None,
-                      "scale": {"scheme": scheme, "domain": list(domain), "reverse": reverse}},
+                      "scale": {"scheme": scheme, "domain": list(domain), "reverse": reverse},
+                      "legend": None},  # a legend takes its room from the rows; the caption names the scale
             "tooltip": [{"field": "prev", "title": "previous"}, {"field": "next", "title": "next"},
                         {"field": value, "format": ".5f"}],
         },

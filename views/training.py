@@ -200,7 +200,8 @@ def live(reference: float) -> None:
     start = records[0].loss if records else trainer.initial_loss()
     chart.vega_lite_chart(spec=loss_curve([r.step + 1 for r in shown], [r.loss for r in shown],
                                           [r.data_nll for r in shown], target, reference, start,
-                                          log=bool(st.session_state.get("training_log"))), key="training_curve")
+                                          log=bool(st.session_state.get("training_log"))), key="training_curve",
+                          width="stretch")
 
 
 def weights_and_gradient(zmax: float) -> None:
@@ -218,6 +219,8 @@ def weights_and_gradient(zmax: float) -> None:
     right.vega_lite_chart(spec=live_heatmap(grad / top, words.vocab, title="W.grad (scaled to its largest)",
                                             scheme="redblue", domain=(-1, 1), value="grad", raw=grad, reverse=True),
                           key="training_grad")
+    left.caption(f"White 0 to dark blue {zmax:.2f}, the counts model's largest P, as on its right. Hover a cell "
+                 "for its value.")
     right.caption(f"Largest |W.grad| = {top:.2e}. W.grad = (rowsum(N) · softmax(W) − N) / ΣN + 2λW / V²: red "
                   "where the net gives a pair more probability than its count, so every step pulls softmax(W) "
                   "toward the counts.")
