@@ -1,25 +1,14 @@
-"""Bigram Lab: the router. Page config, the shared sidebar, and the seven views of makemore part 1.
+"""Bigram Lab: the router. Process settings, page config, the shared sidebar, and the views of makemore part 1.
 
 The views live in views/, not pages/: a pages/ folder beside app.py switches Streamlit to its legacy
 multipage mode, where a deep link such as /counts can run the view without this router and its sidebar.
 """
 import streamlit as st
-import torch
 
-from ui import process, sidebar  # noqa: F401 -- process: the server's memory settings, once (see there)
+from ui import pages, process, sidebar
 
-# One torch thread per server process: the tensors are tiny, and on 2 cores threads only contend.
-torch.set_num_threads(1)
-
+process.tune()
 st.set_page_config(page_title="Bigram Lab", page_icon="🔤", layout="wide")
 sidebar.render()
-page = st.navigation([
-    st.Page("views/dataset.py", title="Dataset", icon=":material/list:", default=True),
-    st.Page("views/counts.py", title="Counts", icon=":material/grid_on:", url_path="counts"),
-    st.Page("views/breakdown.py", title="Breakdown", icon=":material/troubleshoot:", url_path="breakdown"),
-    st.Page("views/training.py", title="Training", icon=":material/model_training:", url_path="training"),
-    st.Page("views/smoothing.py", title="Smoothing vs regularisation", icon=":material/blur_on:", url_path="smoothing"),
-    st.Page("views/generator.py", title="Name generator", icon=":material/auto_awesome:", url_path="generator"),
-    st.Page("views/exercises.py", title="Exercises", icon=":material/school:", url_path="exercises"),
-])
+page = pages.navigation()
 page.run()

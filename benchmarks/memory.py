@@ -49,8 +49,9 @@ import time
 
 from benchmarks.st_client import Session
 from benchmarks.st_server import Sampler, Server, app_server, parse_options
+from ui import pages
 
-VIEWS = ("", "counts", "breakdown", "training", "smoothing", "generator", "exercises")
+VIEWS = tuple(v.url_path for v in pages.VIEWS)
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 TTL = "server.disconnectedSessionTTL"
 DEFAULT_TTL = 120  # Streamlit's default for it, which .streamlit/config.toml leaves as it is

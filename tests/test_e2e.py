@@ -10,9 +10,10 @@ import pytest
 
 from tests.browser import CHROMIUM, chromium, full_shot, serve, wait_idle
 from tests.conftest import LECTURE_NAMES
+from ui import pages
 
 SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
-VIEWS = ["/", "/counts", "/breakdown?word=andrej", "/training", "/smoothing", "/generator", "/exercises"]
+VIEWS = [v.url for v in pages.VIEWS]
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
 

@@ -18,11 +18,12 @@ from streamlit.runtime.caching.cache_data_api import _data_caches
 from bigram_core import MAX_BYTES, SEED, fit, load_bundled, parse_text
 from bigram_core.data import MAX_CHARACTERS
 from tests.apptest import assert_clean, open_page
+from ui.pages import NAMES
 from tests.test_view_training import run_until_done
 from ui.format import code, md, plotly_text
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["dataset", "counts", "breakdown", "training", "smoothing", "generator", "exercises"]
+PAGES = NAMES
 LISTS = {
     "unicode": "zoë\nrenée\njosé\nøyvind\nåsa\nçelik\nnuño\nmaría\n",
     "tiny": "anna\nbob\ncy\n",
@@ -424,6 +425,7 @@ def test_the_server_process_frees_memory_promptly_and_cheaply():
 
     from ui import process
 
+    process.tune()  # app.py's first call; idempotent
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["runner"]["postScriptGC"] is True
     assert gc.get_freeze_count() > 100_000  # torch, plotly, pandas and streamlit: ~250,000 objects

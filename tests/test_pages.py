@@ -2,8 +2,9 @@
 import pytest
 
 from tests.apptest import assert_clean, open_page
+from ui.pages import NAMES
 
-PAGES = ["dataset", "counts", "breakdown", "training", "smoothing", "generator", "exercises"]
+PAGES = NAMES
 
 
 @pytest.mark.parametrize("page", PAGES)

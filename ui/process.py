@@ -1,34 +1,34 @@
-"""Once per server process, on first import: memory settings for a server that runs many sessions for a long time.
+"""Settings for a server process that runs many sessions for a long time; app.py calls tune() on every run.
 
-Memory allocator: glibc gives each new thread its own malloc arena, up to 8 per core, and Streamlit runs every
-session's script in a thread of its own; memory a closed session freed in one arena is of no use to a session
-whose thread allocates from another. Capped at 2 arenas (what MALLOC_ARENA_MAX=2 does, set here so that
-`streamlit run app.py` needs no environment), freed memory is more often reused. Threads started before this
-import keep their arenas. benchmarks/memory.py measures both what the server holds, which stays flat, and its
-RSS, which still rises: the allocators keep what they were given back.
-
-Garbage collector: .streamlit/config.toml keeps runner.postScriptGC on, a full collection after every script run,
-so that a closed session's word list and net are freed when Streamlit drops the session and not whenever Python
-next gets round to a full collection. With torch, plotly and pandas loaded that collection walks about 250,000
-objects and takes ~110 ms, too slow for a loss curve redrawn every 50 ms. gc.freeze() moves the objects alive
-now, the libraries' modules, classes and functions, into a generation the collector never walks; the collection
-then takes about a millisecond. Frozen objects are still freed by reference counting; only a cycle among them
-would never be collected, and they live as long as the process anyway.
+- torch: one thread. The tensors are tiny, and on 2 cores threads only contend with the other sessions.
+- malloc: glibc gives each new thread its own arena, up to 8 per core, and Streamlit runs every session's script
+  in a thread of its own, so memory a closed session freed in one arena is of no use to a session allocating from
+  another. Two arenas (what MALLOC_ARENA_MAX=2 does, set here so `streamlit run app.py` needs no environment).
+- uploads: starlette spools an upload past 1 MB to a temporary file; a word list is at most MAX_BYTES and is read
+  into memory right after anyway, so the spool stays in memory and an upload never touches the disk.
+- garbage collector: .streamlit/config.toml keeps runner.postScriptGC on, a full collection after every script
+  run, so a closed session's word list and net are freed when Streamlit drops the session. With torch, plotly
+  and pandas loaded that collection walks ~250,000 objects, too slow for a curve redrawn 20 times a second;
+  gc.freeze() moves the objects alive once the libraries are loaded into a generation the collector never walks.
+  Frozen objects are still freed by reference counting; they live as long as the process anyway.
 """
 import ctypes
 import gc
 import platform
 import sys
 
-import pandas  # noqa: F401 -- imported here so that they are frozen
+import pandas  # noqa: F401 -- the libraries the views use, loaded before gc.freeze()
 import plotly.graph_objects as go
-import torch  # noqa: F401
+import torch
+from starlette.formparsers import MultiPartParser
 
-import bigram_core  # noqa: F401
-from ui import charts, sidebar, state  # noqa: F401 -- with them ui.format
+from bigram_core import MAX_BYTES
+
+from . import charts, state  # noqa: F401
 
 M_ARENA_MAX = -8  # glibc's malloc.h
 ARENAS = 2
+_tuned = False
 
 
 def glibc() -> ctypes.CDLL | None:
@@ -43,8 +43,17 @@ def cap_malloc_arenas(libc: ctypes.CDLL, arenas: int) -> bool:
     return libc.mallopt(M_ARENA_MAX, arenas) == 1
 
 
-if libc := glibc():
-    cap_malloc_arenas(libc, ARENAS)
-go.Figure(go.Heatmap(z=[[0]]), layout={"template": "plotly_white"}).to_json()  # plotly loads its validators lazily
-gc.collect()  # garbage made by the imports is freed, not frozen
-gc.freeze()
+def tune() -> None:
+    """Apply the settings above: torch's thread count on every call (it is cheap), the rest once per process."""
+    global _tuned
+    torch.set_num_threads(1)
+    if _tuned:
+        return
+    _tuned = True
+    if libc := glibc():
+        cap_malloc_arenas(libc, ARENAS)
+    # +1 MiB for the multipart framing; Streamlit refuses anything larger with 413.
+    MultiPartParser.spool_max_size = max(MultiPartParser.spool_max_size, MAX_BYTES + 2**20)
+    go.Figure(go.Heatmap(z=[[0]]), layout={"template": "plotly_white"}).to_json()  # plotly loads validators lazily
+    gc.collect()  # garbage made by the imports is freed, not frozen
+    gc.freeze()

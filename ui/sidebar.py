@@ -1,18 +1,11 @@
 """The sidebar every page shares: which word list is loaded, how to load another, and the seed."""
 import streamlit as st
-from starlette.formparsers import MultiPartParser
 
-from bigram_core import MAX_BYTES, SEED, BigramError, parse_bytes
+from bigram_core import SEED, BigramError, parse_bytes
 from bigram_core.data import fetch_url
 
 from . import state
 from .format import md, size
-
-# Streamlit's upload route parses the request with starlette, which spools a file past 1 MB to a temporary
-# file on disk. A word list is at most MAX_BYTES, and Streamlit reads the whole file into memory right after
-# anyway: keeping the spool in memory up to that size means an upload never touches the disk. (+1 MiB for
-# the multipart framing; Streamlit refuses anything larger with 413.)
-MultiPartParser.spool_max_size = max(MultiPartParser.spool_max_size, MAX_BYTES + 2**20)
 
 
 def _load(loader, uploaded: bool = False) -> None:
