@@ -63,8 +63,8 @@ def use_the_list(at, page: str, words) -> None:
         at.radio(key="model").set_value("net").run()
         assert not at.error and len(at.dataframe) == 2
     elif page == "training":
-        at.text_input(key="training_word").input(first).run()
-        at.number_input(key="training_steps").set_value(20).run()
+        at.text_input(key="word").input(first).run()
+        at.number_input(key="steps").set_value(20).run()
         at.button(key="training_start").click().run()
         run_until_done(at)
         assert len(at.session_state["net"].records) == 20
@@ -121,9 +121,9 @@ def set_number(key: str, value):
 def step_at(lr=None, reg=None):
     def act(at):
         if lr is not None:
-            at.number_input(key="training_lr").set_value(lr).run()
+            at.number_input(key="lr").set_value(lr).run()
         if reg is not None:
-            at.number_input(key="training_reg").set_value(reg).run()
+            at.number_input(key="reg").set_value(reg).run()
         return at.button(key="training_step").click()
     return act
 
@@ -138,7 +138,7 @@ BAD = [  # page, query, action, the sentence (a fragment of it) the page shows
     ("breakdown", {}, type_into("compare", ",".join(f"emma{'a' * i}" for i in range(25))),
      "Comparing the first 20 of the 25 words."),
     ("breakdown", {}, type_into("compare", "emma, " + "a" * 70), "'aaaaaaaaaaaa'… is longer than 60 characters."),
-    ("training", {}, type_into("training_word", "Émile"), "'Émile' has 'É' at position 1"),
+    ("training", {}, type_into("word", "Émile"), "'Émile' has 'É' at position 1"),
     ("training", {}, step_at(lr=0.0), "The learning rate must be a number > 0; got 0.0."),
     ("training", {}, step_at(lr=1e30), "Training diverged at step 1"),
     ("training", {}, step_at(reg=1e38), "Training diverged at step"),
@@ -166,9 +166,9 @@ def test_bad_input_gets_one_sentence(page, query, act, message):
 # refuses it too and the widget falls back to its default (its minimum when the view sets no default).
 REFUSED = [
     ("counts", "k", -1.0), ("counts", "k", 1e9), ("breakdown", "k", -1.0), ("generator", "gen_k", -1.0),
-    ("generator", "gen_n", -3), ("generator", "gen_max_len", 0), ("training", "training_reg", -0.5),
-    ("training", "training_lr", -1.0), ("training", "training_steps", 0), ("training", "training_steps", 10**9),
-    ("training", "training_steps", -5),
+    ("generator", "gen_n", -3), ("generator", "gen_max_len", 0), ("training", "reg", -0.5),
+    ("training", "lr", -1.0), ("training", "steps", 0), ("training", "steps", 10**9),
+    ("training", "steps", -5),
 ]
 
 
@@ -191,9 +191,9 @@ def test_bad_settings_in_the_address_fall_back_to_the_defaults(query):
 
 def test_a_long_word_is_cut_to_the_inputs_limit():
     at = open_page("training")
-    at.text_input(key="training_word").input("a" * 500).run()
+    at.text_input(key="word").input("a" * 500).run()
     assert_clean(at)
-    assert len(at.text_input(key="training_word").value) <= 60
+    assert len(at.text_input(key="word").value) <= 60
 
 
 # --- bad uploads keep the list and the net ------------------------------------------------------------------
@@ -280,7 +280,7 @@ def test_a_hostile_list_and_file_name_are_shown_as_text(page):
     if page == "dataset":
         at.text_input(key="dataset_word").input(HOSTILE_WORDS[1]).run()
     if page == "training":
-        at.text_input(key="training_word").input(HOSTILE_WORDS[2]).run()
+        at.text_input(key="word").input(HOSTILE_WORDS[2]).run()
     if page == "counts":
         at.pills(key="counts_row").set_value("*").run()
     assert_clean(at)
@@ -384,7 +384,7 @@ def test_two_sessions_train_their_own_net():
     a, b = open_page("training", words), open_page("training", words)
     for _ in range(3):
         a.button(key="training_step").click().run()
-    b.number_input(key="training_lr").set_value(10.0).run()
+    b.number_input(key="lr").set_value(10.0).run()
     b.button(key="training_step").click().run()
     Wa, Wb = a.session_state["net"].W, b.session_state["net"].W
     assert torch.allclose(Wa, fit(words.counts, steps=3, seed=SEED)[0])

@@ -12,7 +12,7 @@ WORDS = parse_text("emma\nolivia\nava\nisabella\nsophia\nmia\n", "six.txt")
 @pytest.fixture
 def trainer():
     session: dict = {}
-    init_inputs(session, seed=2147483647)
+    init_inputs(session)
     return LiveTraining(session, WORDS)
 
 
@@ -34,8 +34,8 @@ def test_pace_spreads_the_steps_and_keeps_the_fraction():
 
 
 def test_a_paced_run_ends_where_fit_does_and_draws_every_step_or_two(trainer):
-    trainer.session["training_pace"] = "25 steps/s"
-    trainer.session["training_steps"] = 20
+    trainer.session["pace"] = "25 steps/s"
+    trainer.session["steps"] = 20
     trainer.start()
     trainer.run.clock = 0.0
     redraws = run_to_end(trainer)
@@ -46,7 +46,7 @@ def test_a_paced_run_ends_where_fit_does_and_draws_every_step_or_two(trainer):
 
 
 def test_a_long_run_stops_where_stop_is_pressed(trainer):
-    trainer.session.update(training_pace="100 steps/s", training_steps=100_000)
+    trainer.session.update(pace="100 steps/s", steps=100_000)
     trainer.start()
     trainer.advance(trainer.run.clock + 0.5)
     done = len(trainer.net.records)
@@ -56,9 +56,9 @@ def test_a_long_run_stops_where_stop_is_pressed(trainer):
 
 
 def test_the_learning_rate_changes_from_the_next_step(trainer):
-    trainer.session.update(training_pace="as fast as possible", training_steps=2, training_lr=50.0)
+    trainer.session.update(pace="as fast as possible", steps=2, lr=50.0)
     trainer.step()
-    trainer.session["training_lr"] = 1.0
+    trainer.session["lr"] = 1.0
     trainer.step()
     W, _ = fit(WORDS.counts, steps=1, lr=50.0)
     expected = W.clone()
@@ -67,7 +67,7 @@ def test_the_learning_rate_changes_from_the_next_step(trainer):
 
 
 def test_divergence_keeps_the_last_good_net_and_says_why(trainer):
-    trainer.session.update(training_pace="as fast as possible", training_lr=1e7)
+    trainer.session.update(pace="as fast as possible", lr=1e7)
     trainer.start()
     run_to_end(trainer)
     assert "diverged" in trainer.error and torch.isfinite(trainer.net.W).all()

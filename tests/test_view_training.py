@@ -53,9 +53,9 @@ def test_emma_through_the_net(page):
 
 
 def test_another_word_and_a_bad_one(page):
-    page.text_input(key="training_word").input("ava").run()
+    page.text_input(key="word").input("ava").run()
     assert metrics(page)["Mean NLL on “ava”"] != "3.7693" and len(page.dataframe[0].value) == 4
-    page.text_input(key="training_word").input("Émile").run()
+    page.text_input(key="word").input("Émile").run()
     assert_clean(page)
     assert "not in the vocabulary" in page.warning[0].value
     assert metrics(page)["Counts model"] == "2.4540"  # the rest of the page still works
@@ -86,17 +86,17 @@ def test_start_runs_the_lectures_100_steps_and_samples_its_names(page, lecture):
 
 
 def test_a_long_run_hands_back_control_and_stop_freezes_it(page):
-    page.selectbox(key="training_pace").set_value("as fast as possible").run()
-    page.number_input(key="training_steps").set_value(100_000).run()
+    page.selectbox(key="pace").set_value("as fast as possible").run()
+    page.number_input(key="steps").set_value(100_000).run()
     page.button(key="training_start").click().run()
     assert running(page)  # one full run trained a slice, not the whole run
     page.run()
     done = len(page.session_state["net"].records)
     assert 0 < done < 100_000
-    assert page.button(key="training_start").disabled and page.number_input(key="training_steps").disabled
-    page.number_input(key="training_lr").set_value(10.0).run()  # applies from the next step, the run goes on
+    assert page.button(key="training_start").disabled and page.number_input(key="steps").disabled
+    page.number_input(key="lr").set_value(10.0).run()  # applies from the next step, the run goes on
     assert running(page) and page.session_state["net"].settings["lr"] == 10.0
-    page.text_input(key="training_word").input("ava").run()  # the page answers and the run goes on
+    page.text_input(key="word").input("ava").run()  # the page answers and the run goes on
     assert metrics(page)["Mean NLL on “ava”"] and running(page)
     assert len(page.session_state["net"].records) > done
     page.button(key="training_stop").click().run()
@@ -117,7 +117,7 @@ def test_reset_discards_the_net(page):
 
 
 def test_a_diverging_learning_rate_says_so_and_keeps_the_last_good_W(page):
-    page.number_input(key="training_lr").set_value(1e6).run()
+    page.number_input(key="lr").set_value(1e6).run()
     page.button(key="training_start").click().run()
     run_until_done(page)
     assert "diverged at step" in page.error[0].value and "smaller learning rate" in page.error[0].value
@@ -130,29 +130,28 @@ def test_a_diverging_learning_rate_says_so_and_keeps_the_last_good_W(page):
 
 
 def test_a_zero_learning_rate_is_refused(page):
-    page.number_input(key="training_lr").set_value(0.0).run()
+    page.number_input(key="lr").set_value(0.0).run()
     page.button(key="training_step").click().run()
     assert_clean(page)
     assert "learning rate" in page.error[0].value and "net" not in page.session_state
 
 
 def test_zeros_init_starts_uniform(page):
-    page.radio(key="training_init").set_value("zeros").run()
+    page.radio(key="init").set_value("zeros").run()
     page.button(key="training_step").click().run()
     assert metrics(page)["Loss"] == f"{math.log(27):.4f}"
 
 
 def test_the_seed_follows_the_sidebar(page):
     page.sidebar.number_input(key="seed").set_value(42).run()
-    assert page.number_input(key="training_seed").value == 42
     page.button(key="training_step").click().run()
     assert metrics(page)["Loss"] != "3.7686"
     assert metrics(page)["Mean NLL on “emma”"] != "3.7693"
 
 
 def test_a_new_word_list_ends_the_run_and_the_net(page):
-    page.selectbox(key="training_pace").set_value("as fast as possible").run()
-    page.number_input(key="training_steps").set_value(100_000).run()
+    page.selectbox(key="pace").set_value("as fast as possible").run()
+    page.number_input(key="steps").set_value(100_000).run()
     page.button(key="training_start").click().run()
     assert running(page)
     page.session_state["words"] = parse_text("anna\nbob\n", "tiny.txt")  # the net's digest no longer matches
@@ -162,7 +161,7 @@ def test_a_new_word_list_ends_the_run_and_the_net(page):
 
 
 def test_a_slow_pace_trains_a_few_steps_per_redraw(page):
-    page.selectbox(key="training_pace").set_value("5 steps/s").run()
+    page.selectbox(key="pace").set_value("5 steps/s").run()
     started = time.perf_counter()
     page.button(key="training_start").click().run()
     page.run()
@@ -193,3 +192,17 @@ def test_the_loss_curve_and_numbers_show_the_same_step(page):
     assert (last["step"], round(last["value"], 4)) == (3, 3.1611)
     assert metrics(page)["Step"] == "3" and metrics(page)["Loss"] == "3.1611"
     assert page.get("progress")[0].proto.text == "step 3 of 100"
+
+
+def test_the_url_sets_the_inputs_and_a_bad_value_gets_a_note(lecture):
+    at = open_page("training", lecture, lr="10", steps="abc", pace="5 steps/s", reg="-3", colour="red")
+    assert_clean(at)
+    assert at.number_input(key="lr").value == 10.0 and at.selectbox(key="pace").value == "5 steps/s"
+    assert at.number_input(key="steps").value == 100 and at.number_input(key="reg").value == 0.0
+    notes = " ".join(c.value for c in at.caption)
+    assert "?steps=abc is not a number, so steps is 100." in notes
+    assert "?reg=-3 is outside 0 to 1e+38, so reg is 0." in notes
+    assert "colour" not in at.query_params  # no view knows it
+    at.button(key="training_step").click().run()
+    assert metrics(at)["Loss"] == metrics(at)["Data NLL"] == "3.7590"  # λ = 0: the loss is the NLL alone
+    assert at.session_state["net"].settings["lr"] == 10.0

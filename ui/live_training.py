@@ -16,6 +16,7 @@ from bigram_core import BigramError, WordList, init_weights
 from bigram_core.neural import Diverged, count_loss_and_grad, train_chunk
 
 from . import state
+from .url import Choice, Flag, Number
 
 SLICE = 0.025  # seconds of training per redraw at most
 INITS = {"random": "randn", "zeros": "zeros"}
@@ -23,8 +24,13 @@ PACES = {"25 steps/s": 25.0, "5 steps/s": 5.0, "100 steps/s": 100.0, "as fast as
 DEFAULT_PACE = "25 steps/s"  # the lecture's 100 steps in 4 s: a class sees the curve grow
 MAX_CATCH_UP = 1.0  # seconds: back from another page, a paced run goes on without a burst
 LECTURE = state.LECTURE_TRAINING
-DEFAULTS = {"training_lr": LECTURE["lr"], "training_steps": LECTURE["steps"], "training_reg": LECTURE["reg"],
-            "training_init": "random", "training_pace": DEFAULT_PACE}
+MAX_LR = MAX_REG = 1e38  # float32 holds up to 3.4e38: anything larger is inf before training starts
+MAX_STEPS = 100_000
+# The inputs, as the URL names them (/training?lr=10&steps=200): the lecture's values by default.
+PARAMS = (Number("lr", LECTURE["lr"], 0.0, MAX_LR), Number("steps", LECTURE["steps"], 1, MAX_STEPS, integer=True),
+          Number("reg", LECTURE["reg"], 0.0, MAX_REG), Choice("init", "random", tuple(INITS)),
+          Choice("pace", DEFAULT_PACE, tuple(PACES)), Flag("log"))
+DEFAULTS = {p.key: p.default for p in PARAMS}
 
 
 @dataclass
@@ -75,16 +81,16 @@ class LiveTraining:
     def settings(self) -> dict:
         """The inputs as the session holds them (callbacks run before the widgets are drawn again)."""
         s = self.session
-        return {"lr": float(s["training_lr"]), "reg": float(s["training_reg"]), "seed": int(s["training_seed"]),
-                "init": INITS[s["training_init"]]}
+        return {"lr": float(s["lr"]), "reg": float(s["reg"]), "seed": int(s.get("seed", state.SEED)),
+                "init": INITS[s["init"]]}
 
     def pace(self) -> float | None:
-        return PACES[self.session["training_pace"]]
+        return PACES[self.session["pace"]]
 
     def target(self) -> int:
         """The step count the curve's x axis runs to: the run's, or the inputs' (at least what is done)."""
         done = len(self.net.records) if self.net else 0
-        return self.run.target if self.run else max(int(self.session["training_steps"]), done)
+        return self.run.target if self.run else max(int(self.session["steps"]), done)
 
     def initial_loss(self) -> float:
         """The loss of the initial W the inputs give: where the curve will start."""
@@ -98,7 +104,7 @@ class LiveTraining:
         """Train up to Steps, resuming a stopped run; a finished run starts over from the initial W."""
         self.session.pop("training_error", None)
         net = self._current_net()
-        target = int(self.session["training_steps"])
+        target = int(self.session["steps"])
         if len(net.records) >= target:
             self._fresh_net()
         self.session["training_run"] = Run(target, time.perf_counter())
@@ -164,12 +170,10 @@ class LiveTraining:
         return error is None
 
 
-def init_inputs(session: MutableMapping, seed: int) -> None:
-    """The lecture's defaults for the inputs; the seed follows the sidebar's unless changed here."""
+def init_inputs(session: MutableMapping) -> None:
+    """The inputs' defaults, for a session that has no widgets (the view binds them to the URL instead)."""
     for key, value in DEFAULTS.items():
         session.setdefault(key, value)
-    if session.get("training_seed_of") != seed:
-        session["training_seed"] = session["training_seed_of"] = seed
 
 
 def act(action: str) -> None:

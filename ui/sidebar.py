@@ -4,8 +4,10 @@ import streamlit as st
 from bigram_core import SEED, BigramError, parse_bytes
 from bigram_core.data import fetch_url
 
-from . import state
+from . import state, url
 from .format import md, size
+
+MAX_SEED = 2**53 - 1  # the largest integer a browser's number input holds exactly
 
 
 def _load(loader, uploaded: bool = False) -> None:
@@ -33,15 +35,16 @@ def render() -> None:
         with st.expander("Load another word list"):
             st.file_uploader("Upload a text file: UTF-8, one word per line", type=["txt"], key="upload",
                              on_change=_on_upload)
-            url = st.selectbox("Or fetch from an allowed address", state.allowed_urls())
+            address = st.selectbox("Or fetch from an allowed address", state.allowed_urls())
             if st.button("Fetch", icon=":material/download:"):
-                with st.spinner(f"Fetching {md(url)} …"):
-                    _load(lambda: fetch_url(url, state.allowed_urls()))
+                with st.spinner(f"Fetching {md(address)} …"):
+                    _load(lambda: fetch_url(address, state.allowed_urls()))
                 st.rerun()
             path = state.command_line().data
             if path:
                 st.button(f"Use {md(path)} (from the command line)", on_click=_load,
                           args=(lambda: state.load_file(path),))
             st.button("Use the bundled names (SSA 2017)", on_click=_load, args=(state.bundled,))
-        st.number_input("Seed", min_value=0, max_value=2**53 - 1, value=SEED, step=1, key="seed",
+        url.bind(url.Number("seed", SEED, 0, MAX_SEED, integer=True))
+        st.number_input("Seed", min_value=0, max_value=MAX_SEED, value=SEED, step=1, key="seed", bind="query-params",
                         help="Seeds W's random init and, separately, a fresh generator for sampling.")

@@ -17,10 +17,10 @@ from bigram_core import BigramError, WordList, init_weights, probabilities, prob
 from bigram_core.evaluate import dataset_nll
 from bigram_core.neural import count_loss_and_grad
 from bigram_core.sampling import names
-from ui import state
+from ui import state, url
 from ui.charts import examples_heatmap, live_heatmap, loss_curve, matrix_heatmap
 from ui.format import code, md, num, plotly_text
-from ui.live_training import INITS, PACES, LiveTraining, act, init_inputs
+from ui.live_training import DEFAULTS, INITS, MAX_LR, MAX_REG, MAX_STEPS, PACES, PARAMS, LiveTraining, act
 
 TICK = 0.05  # seconds between the browser's requests for a live redraw; requests made while one runs merge
 HEATMAP_TICK = 0.5  # seconds between redraws of softmax(W) and W.grad during a run
@@ -46,12 +46,15 @@ def one_word(words: WordList) -> str | None:
     """The forward pass on a typed word; returns the word if it can go through the net."""
     st.subheader("1 · One word through the net")
     left, right = st.columns([1, 2])
-    word = left.text_input("Word", value="emma", max_chars=state.MAX_WORD, key="training_word",
+    url.bind(url.Text("word", "emma", state.MAX_WORD))
+    word = left.text_input("Word", "emma", max_chars=state.MAX_WORD, key="word", bind="query-params",
                            persist_state="session").strip()
     seed, net = state.seed(), state.trained_net()
     weights = "initial"
     if net is not None:
-        weights = right.radio("Weights", ["initial", "trained"], horizontal=True, key="training_word_weights",
+        url.bind(url.Choice("weights", "initial", ("initial", "trained")))
+        weights = right.radio("Weights", ["initial", "trained"], horizontal=True, key="weights", bind="query-params",
+                              persist_state="session",
                               format_func={"initial": f"W at init (seed {seed})",
                                            "trained": f"W after {len(net.records):,} steps of training"}.get)
     W = net.W if weights == "trained" else init_weights(len(words.vocab), seed)
@@ -146,19 +149,18 @@ def backward_step(word: str, words: WordList) -> None:
 # --- 3. gradient descent on the whole word list --------------------------------------------------------------
 
 def controls(running: bool) -> None:
-    """Inputs that define the net are fixed during a run; the learning rate, λ and the pace apply live."""
-    lr, steps, reg, seed, init, pace = st.columns([1, 1, 1, 1.6, 1.1, 1.3])
-    lr.number_input("Learning rate", min_value=0.0, step=10.0, format="%g", key="training_lr",
-                    persist_state="session", help="Applies from the next step, also during a run.")
-    steps.number_input("Steps", min_value=1, max_value=100_000, step=100, key="training_steps", disabled=running,
-                       persist_state="session")
-    reg.number_input("λ (reg)", min_value=0.0, step=0.01, format="%g", key="training_reg",
-                     persist_state="session", help="Strength of the L2 term λ·mean(W²); applies from the next step.")
-    seed.number_input("Seed", min_value=0, max_value=2**53 - 1, step=1, key="training_seed", disabled=running,
-                      persist_state="session", help="Seeds the random initial W (the sidebar's seed by default).")
-    init.radio("Init", list(INITS), horizontal=True, key="training_init", disabled=running, persist_state="session",
-               help="random: torch.randn, as the lecture; zeros: every row of softmax(W) starts uniform.")
-    pace.selectbox("Pace", list(PACES), key="training_pace", persist_state="session",
+    """Inputs that define the run are fixed during it; the learning rate, λ and the pace apply live."""
+    lr, steps, reg, init, pace = st.columns([1, 1, 1, 1, 1.3])
+    bound = {"bind": "query-params", "persist_state": "session"}
+    lr.number_input("Learning rate", 0.0, MAX_LR, DEFAULTS["lr"], step=10.0, format="%g", key="lr", **bound,
+                    help="Applies from the next step, also during a run.")
+    steps.number_input("Steps", 1, MAX_STEPS, DEFAULTS["steps"], step=100, key="steps", disabled=running, **bound)
+    reg.number_input("λ (reg)", 0.0, MAX_REG, DEFAULTS["reg"], step=0.01, format="%g", key="reg", **bound,
+                     help="Strength of the L2 term λ·mean(W²); applies from the next step.")
+    init.radio("Init", list(INITS), horizontal=True, key="init", disabled=running, **bound,
+               help="random: torch.randn with the sidebar's seed, as the lecture; zeros: every row of softmax(W) "
+                    "starts uniform.")
+    pace.selectbox("Pace", list(PACES), index=list(PACES).index(DEFAULTS["pace"]), key="pace", **bound,
                    help="How fast the curve is drawn. Training itself runs at full speed either way.")
     buttons = st.container(horizontal=True, vertical_alignment="center")
     buttons.button("Start", type="primary", icon=":material/play_arrow:", key="training_start", on_click=act,
@@ -170,7 +172,7 @@ def controls(running: bool) -> None:
                    disabled=running, help="One step of gradient descent.")
     buttons.button("Reset", icon=":material/restart_alt:", key="training_reset", on_click=act, args=("reset",),
                    help="Discard the trained net and go back to the initial W.")
-    buttons.toggle("Log scale", key="training_log", persist_state="session", help="A log loss axis, for long runs.")
+    buttons.toggle("Log scale", key="log", **bound, help="A log loss axis, for long runs.")
 
 
 def live(reference: float) -> None:
@@ -200,7 +202,7 @@ def live(reference: float) -> None:
     start = records[0].loss if records else trainer.initial_loss()
     chart.vega_lite_chart(spec=loss_curve([r.step + 1 for r in shown], [r.loss for r in shown],
                                           [r.data_nll for r in shown], target, reference, start,
-                                          log=bool(st.session_state.get("training_log"))), key="training_curve",
+                                          log=bool(st.session_state.get("log"))), key="training_curve",
                           width="stretch")
 
 
@@ -239,7 +241,7 @@ def gradient_descent(words: WordList) -> None:
     st.subheader("3 · Gradient descent on the whole word list")
     st.markdown(f"Each step scores all {words.n_bigrams:,} bigrams at once — loss = mean NLL + λ·mean(W²) — and "
                 "moves W against the gradient: W −= lr · W.grad.")
-    init_inputs(st.session_state, state.seed())
+    url.bind(*PARAMS)
     trainer = LiveTraining.here()
     running = trainer.run is not None
     controls(running)
@@ -275,6 +277,7 @@ def names_from_net(words: WordList) -> None:
 
 
 words = state.words()
+url.keep_only("word", "weights", *(p.key for p in PARAMS))
 st.title("Training")
 st.markdown("The lecture's neural net — one-hot input, logits = xenc @ W, softmax — first on a single word, then "
             f"trained by gradient descent on all {len(words.words):,} words until it comes close to the counts model.")

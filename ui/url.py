@@ -1,0 +1,107 @@
+"""The address bar as part of the interface: every control of a view is bound to a query parameter.
+
+A view declares its parameters (Number, Choice, Text) and calls bind() before drawing its widgets, each with
+key = the parameter's name and bind="query-params". bind() checks what a link asks for: a value that cannot be
+shown is snapped to the nearest allowed one and said so in a note, never silently replaced, and a parameter no
+view knows is dropped from the address bar. Widgets then take their value from the URL (Streamlit's binding)
+or, for a snapped value, from the session.
+"""
+import contextlib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from .format import md
+
+APP_WIDE = ("k", "seed", "list", "present")  # kept on every view: one k, one seed, one word list for the app
+
+
+@dataclass(frozen=True)
+class Number:
+    key: str
+    default: float
+    lo: float
+    hi: float
+    integer: bool = False
+
+    def parse(self, raw: str) -> tuple[float | int, str | None]:
+        """The value to show for `raw`, and a note when it is not `raw` itself."""
+        try:
+            value = float(raw)
+        except ValueError:
+            return self.default, f"?{self.key}={raw} is not a number, so {self.key} is {self.default:g}."
+        if math.isnan(value):
+            return self.default, f"?{self.key}={raw} is not a number, so {self.key} is {self.default:g}."
+        snapped = min(max(value, self.lo), self.hi)
+        if self.integer:
+            snapped = int(round(snapped))
+        if snapped != value:
+            return snapped, f"?{self.key}={raw} is outside {self.lo:g} to {self.hi:g}, so {self.key} is {snapped:g}."
+        return (int(value) if self.integer else value), None
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str
+    default: str
+    options: Sequence[str]
+
+    def parse(self, raw: str) -> tuple[str, str | None]:
+        if raw in self.options:
+            return raw, None
+        folded = {o.casefold(): o for o in self.options}
+        if raw.strip().casefold() in folded:
+            return folded[raw.strip().casefold()], None
+        return self.default, (f"?{self.key}={raw} is not one of {', '.join(self.options)}, "
+                              f"so {self.key} is {self.default}.")
+
+
+@dataclass(frozen=True)
+class Text:
+    key: str
+    default: str
+    max_chars: int
+
+    def parse(self, raw: str) -> tuple[str, str | None]:
+        if len(raw) <= self.max_chars:
+            return raw, None
+        return raw[: self.max_chars], f"?{self.key}= is longer than {self.max_chars} characters, so it is cut there."
+
+
+@dataclass(frozen=True)
+class Flag:
+    key: str
+    default: bool = False
+
+    def parse(self, raw: str) -> tuple[bool, str | None]:
+        if raw.lower() in ("true", "false"):
+            return raw.lower() == "true", None
+        return self.default, f"?{self.key}={raw} is neither true nor false, so {self.key} is {self.default}."
+
+
+Param = Number | Choice | Text | Flag
+
+
+def bind(*params: Param) -> None:
+    """Check the URL's values for `params` before their widgets read them; note what had to change."""
+    for p in params:
+        raw = st.query_params.get(p.key)
+        if raw is None:
+            continue
+        value, note = p.parse(raw)
+        if note is None:
+            continue
+        st.session_state[p.key] = value  # the widget shows it, and writes it to the URL
+        st.caption(f":material/link: {md(note)}")
+
+
+def keep_only(*keys: str) -> None:
+    """Drop from the address bar every parameter that neither this view nor the app as a whole knows."""
+    known = set(keys) | set(APP_WIDE)
+    for key in list(st.query_params):
+        if key not in known:
+            with contextlib.suppress(StreamlitAPIException, KeyError):  # bound elsewhere, or Streamlit's own
+                del st.query_params[key]
