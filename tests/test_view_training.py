@@ -206,3 +206,14 @@ def test_the_url_sets_the_inputs_and_a_bad_value_gets_a_note(lecture):
     at.button(key="training_step").click().run()
     assert metrics(at)["Loss"] == metrics(at)["Data NLL"] == "3.7590"  # λ = 0: the loss is the NLL alone
     assert at.session_state["net"].settings["lr"] == 10.0
+
+
+def test_a_link_with_trained_steps_retrains_the_net(lecture):
+    at = open_page("training", lecture, trained="100")
+    assert_clean(at)
+    assert metrics(at)["Step"] == "100" and metrics(at)["Loss"] == "2.4901"
+    at.button(key="training_step").click().run()
+    assert at.query_params["trained"] == "101"
+    at.number_input(key="lr").set_value(10.0).run()
+    at.button(key="training_step").click().run()  # a change of lr mid-way: the steps alone no longer say it
+    assert "trained" not in at.query_params

@@ -118,6 +118,17 @@ class LiveTraining:
         s = self.settings()
         self._train(self._current_net(), 1, s["lr"], s["reg"])
 
+    def restore(self, trained: str | None) -> None:
+        """On a session's first visit, retrain the net a link names (?trained=N) from the inputs' settings:
+        cheaper than keeping it."""
+        if self.session.get("training_restored"):
+            return
+        self.session["training_restored"] = True
+        steps = int(trained) if trained and trained.isdigit() else 0
+        if self.net is None and 0 < steps <= MAX_STEPS:
+            s = self.settings()
+            self._train(self._fresh_net(), steps, s["lr"], s["reg"])
+
     def reset(self) -> None:
         for key in ("training_run", "net", "training_error"):
             self.session.pop(key, None)
@@ -162,6 +173,8 @@ class LiveTraining:
             error = str(e)
         except BigramError as e:
             error = str(e)
+        if net.records and (net.settings["lr"], net.settings["reg"]) != (lr, reg):
+            net.settings["changed"] = True  # changed during training: a link cannot retrain it
         net.settings.update(lr=lr, reg=reg)
         if error:
             self.session["training_error"] = error

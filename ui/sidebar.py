@@ -1,4 +1,6 @@
-"""The sidebar every page shares: which word list is loaded, how to load another, and the seed."""
+"""The sidebar every page shares: which word list is loaded, how to load another, the seed, a link to share."""
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from bigram_core import SEED, BigramError, parse_bytes
@@ -10,10 +12,10 @@ from .format import md, size
 MAX_SEED = 2**53 - 1  # the largest integer a browser's number input holds exactly
 
 
-def _load(loader, uploaded: bool = False) -> None:
+def _load(loader, uploaded: bool = False, linked: bool = False) -> None:
     """Replace the word list with loader()'s; on bad input keep the current one and say why."""
     try:
-        state.set_words(loader(), uploaded)
+        state.set_words(loader(), uploaded, linked)
     except BigramError as e:
         st.session_state["load_error"] = str(e)
 
@@ -21,7 +23,7 @@ def _load(loader, uploaded: bool = False) -> None:
 def _on_upload() -> None:
     upload = st.session_state.get("upload")
     if upload is not None:
-        _load(lambda: parse_bytes(upload.getvalue(), upload.name), uploaded=True)
+        _load(lambda: parse_bytes(upload.getvalue(), upload.name), uploaded=True, linked=True)
 
 
 def render() -> None:
@@ -38,7 +40,7 @@ def render() -> None:
             address = st.selectbox("Or fetch from an allowed address", state.allowed_urls())
             if st.button("Fetch", icon=":material/download:"):
                 with st.spinner(f"Fetching {md(address)} …"):
-                    _load(lambda: fetch_url(address, state.allowed_urls()))
+                    _load(lambda: fetch_url(address, state.allowed_urls()), linked=True)
                 st.rerun()
             path = state.command_line().data
             if path:
@@ -48,3 +50,14 @@ def render() -> None:
         url.bind(url.Number("seed", SEED, 0, MAX_SEED, integer=True))
         st.number_input("Seed", min_value=0, max_value=MAX_SEED, value=SEED, step=1, key="seed", bind="query-params",
                         help="Seeds W's random init and, separately, a fresh generator for sampling.")
+
+
+def share() -> None:
+    """The address of this view with its settings and word list, to copy and send (drawn after the view ran)."""
+    base = st.context.url
+    if not base:  # no browser (AppTest)
+        return
+    query = urlencode(st.query_params.to_dict())
+    with st.sidebar.popover("Copy link", icon=":material/link:", width="stretch"):
+        st.caption("This view as you see it: its settings, the seed and the word list.")
+        st.code(base + (f"?{query}" if query else ""), language=None, wrap_lines=True)

@@ -17,6 +17,8 @@ from bigram_core import SEED, BigramError, WordList, fit, load_bundled, load_pat
 from bigram_core.data import ALLOWED_URLS
 from bigram_core.neural import TrainRecord
 
+from . import list_store
+
 LECTURE_TRAINING = {"lr": 50.0, "steps": 100, "reg": 0.01, "init": "randn"}
 # Characters a typed word or prefix may have: the longest of the lecture's names has 15, and a word's
 # tables and charts grow with it (a 300-character word takes the Training view seconds to draw).
@@ -63,20 +65,47 @@ def bundled() -> WordList:
     return load_bundled()
 
 
+def linked_words() -> WordList | None:
+    """The list a link names with ?list=<digest>, if the server still keeps it; else None, with a note."""
+    digest = st.query_params.get("list")
+    if digest is None:
+        return None
+    startup = load_startup_words()
+    if digest == startup.digest:
+        return startup
+    if (found := list_store.find(digest)) is not None:
+        st.session_state["words_linked"] = st.session_state["words_uploaded"] = True
+        return found
+    del st.query_params["list"]
+    hours = list_store.KEEP_SECONDS // 3600
+    st.session_state["load_error"] = (f"The word list this link names is no longer on this server (uploaded lists "
+                                      f"are kept for {hours} hours after their last use). Showing {startup.name}.")
+    return startup
+
+
 def words() -> WordList:
-    """The session's current word list."""
+    """The session's current word list; a list of the user's own stays named in the URL (?list=<digest>)."""
     if "words" not in st.session_state:
-        st.session_state["words"] = load_startup_words()
-    return st.session_state["words"]
+        st.session_state["words"] = linked_words() or load_startup_words()
+    current = st.session_state["words"]
+    if st.session_state.get("words_linked") and st.query_params.get("list") != current.digest:
+        st.query_params["list"] = current.digest  # a page switch clears the address; a reload must find it
+    return current
 
 
-def set_words(new: WordList, uploaded: bool = False) -> None:
+def set_words(new: WordList, uploaded: bool = False, linked: bool = False) -> None:
     """Make `new` the session's word list; a net trained on other words no longer applies.
 
     `uploaded`: the list is the user's own, not one the server provides (see word_list_cache).
+    `linked`: the server keeps it for links (list_store), and the URL names it.
     """
     st.session_state["words"] = new
     st.session_state["words_uploaded"] = uploaded
+    st.session_state["words_linked"] = linked = linked and list_store.keep(new)
+    if linked:
+        st.query_params["list"] = new.digest
+    elif "list" in st.query_params:
+        del st.query_params["list"]
     st.session_state.pop("net", None)
 
 

@@ -245,6 +245,7 @@ def gradient_descent(words: WordList) -> None:
     trainer = LiveTraining.here()
     running = trainer.run is not None
     controls(running)
+    trainer.restore(st.query_params.get("trained"))
     if message := trainer.error:
         st.error(md(message))
     P, reference = counts_model(words.digest, words.counts)
@@ -258,6 +259,17 @@ def gradient_descent(words: WordList) -> None:
                                 key="training_counts_P")
     if not running:
         losses_table(trainer.net)
+        link_the_net(trainer)
+
+
+def link_the_net(trainer: LiveTraining) -> None:
+    """?trained=N names the net by its steps, so a reload or a link retrains it from the URL's settings."""
+    net = trainer.net
+    linkable = net is not None and not net.settings.get("changed") and not trainer.error
+    if linkable and st.query_params.get("trained") != str(len(net.records)):
+        st.query_params["trained"] = str(len(net.records))
+    elif not linkable and "trained" in st.query_params:
+        del st.query_params["trained"]
 
 
 def names_from_net(words: WordList) -> None:
@@ -277,7 +289,7 @@ def names_from_net(words: WordList) -> None:
 
 
 words = state.words()
-url.keep_only("word", "weights", *(p.key for p in PARAMS))
+url.keep_only("word", "weights", "trained", *(p.key for p in PARAMS))
 st.title("Training")
 st.markdown("The lecture's neural net — one-hot input, logits = xenc @ W, softmax — first on a single word, then "
             f"trained by gradient descent on all {len(words.words):,} words until it comes close to the counts model.")
