@@ -1,6 +1,8 @@
-"""Open a view of the app in streamlit.testing's AppTest, optionally on a given word list."""
+"""AppTest helpers: open a view (optionally on a given word list), and read what it shows."""
 from pathlib import Path
 
+import pandas as pd
+import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
 from bigram_core import WordList
@@ -24,3 +26,28 @@ def open_page(page: str = "dataset", words: WordList | None = None, **query: str
 def assert_clean(at: AppTest) -> None:
     """No exception reached the page."""
     assert not at.exception, [e.message for e in at.exception]
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    """Each metric's label -> value (the last, when two share a label)."""
+    return {m.label: m.value for m in at.metric}
+
+
+def shown(table) -> pd.DataFrame:
+    """A styled st.dataframe as the reader sees it: every cell as its displayed text."""
+    return pa.ipc.open_stream(table.proto.arrow_data.styler.display_values).read_pandas()
+
+
+def running(at: AppTest) -> bool:
+    """A live training run is in progress."""
+    return at.session_state.get("training_run") is not None
+
+
+def run_until_done(at: AppTest, limit: int = 200) -> AppTest:
+    """Rerun the page, as the browser's timer would, until the run in progress ends."""
+    for _ in range(limit):
+        if not running(at):
+            return at
+        at.run()
+        assert_clean(at)
+    raise AssertionError(f"still running after {limit} reruns")

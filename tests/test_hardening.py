@@ -17,10 +17,9 @@ from streamlit.runtime.caching.cache_data_api import _data_caches
 
 from bigram_core import MAX_BYTES, SEED, fit, load_bundled, parse_text
 from bigram_core.data import MAX_CHARACTERS
-from tests.apptest import assert_clean, open_page
-from ui.pages import NAMES
-from tests.test_view_training import run_until_done
+from tests.apptest import assert_clean, open_page, run_until_done
 from ui.format import code, md, plotly_text
+from ui.pages import NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = NAMES
@@ -350,8 +349,9 @@ def test_an_uploaded_list_is_cached_for_its_session_only():
 
 def test_an_upload_is_parsed_in_memory_never_spooled_to_disk(monkeypatch):
     """Streamlit's upload route parses with starlette, which spools past 1 MB to a temporary file."""
-    import ui.sidebar  # noqa: F401  (it raises starlette's in-memory limit to the word-list cap)
     from starlette.requests import Request
+
+    import ui.sidebar  # noqa: F401  (it raises starlette's in-memory limit to the word-list cap)
 
     def no_disk(*args, **kwargs):
         raise AssertionError("an upload was spooled to a temporary file")

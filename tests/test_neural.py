@@ -4,8 +4,18 @@ import math
 import pytest
 import torch
 
-from bigram_core import (BigramError, Vocabulary, bigram_counts, fit, init_weights, probs, sample, train, walkthrough,
-                         word_step)
+from bigram_core import (
+    BigramError,
+    Vocabulary,
+    bigram_counts,
+    fit,
+    init_weights,
+    probs,
+    sample,
+    train,
+    walkthrough,
+    word_step,
+)
 from bigram_core.counts import bigram_examples
 from bigram_core.neural import count_loss_and_grad, onehot_loss
 from bigram_core.sampling import names

@@ -5,13 +5,34 @@ from collections import Counter
 import pytest
 import torch
 
-from bigram_core import BigramError, Vocabulary, bigram_counts, breakdown, dataset_nll, fit, init_weights, parse_text
-from bigram_core import probabilities, sample
+from bigram_core import (
+    BigramError,
+    Vocabulary,
+    bigram_counts,
+    breakdown,
+    dataset_nll,
+    fit,
+    init_weights,
+    parse_text,
+    probabilities,
+    sample,
+)
 from bigram_core.counts import bigram_examples
 from bigram_core.neural import count_loss_and_grad, onehot_loss
 from bigram_core.ngram import (
-    MAX_CELLS, all_contexts, check_order, concat_logits, context_chars, context_index, context_slice, context_string,
-    contexts_seen, n_contexts, ngram_counts, ngram_examples, table_from_concat,
+    MAX_CELLS,
+    all_contexts,
+    check_order,
+    concat_logits,
+    context_chars,
+    context_index,
+    context_slice,
+    context_string,
+    contexts_seen,
+    n_contexts,
+    ngram_counts,
+    ngram_examples,
+    table_from_concat,
 )
 from bigram_core.sampling import names
 

@@ -8,8 +8,16 @@ from bigram_core import BigramError, dataset_nll, init_weights, load_bundled, pr
 from bigram_core.counts import uniform
 from bigram_core.neural import count_loss_and_grad
 from bigram_core.regularisation import (
-    fake_counts, k_grid, matching_k, mean_kl, newton_direction, smoothed_probs, smoothing_nll, sweep_reg,
-    train_to_convergence, uniform_nll,
+    fake_counts,
+    k_grid,
+    matching_k,
+    mean_kl,
+    newton_direction,
+    smoothed_probs,
+    smoothing_nll,
+    sweep_reg,
+    train_to_convergence,
+    uniform_nll,
 )
 
 REGS = [m * 10.0**e for e in range(-4, 3) for m in (1, 2, 5)]  # 10⁻⁴ … 500, the 1-2-5 steps

@@ -9,7 +9,7 @@ from bigram_core import BigramError, dataset_nll, probabilities
 from bigram_core.ngram import ngram_counts, ngram_examples
 from bigram_core.regularisation import train_to_convergence
 from bigram_core.splits import split
-from bigram_core.tuning import K_GRID, REG_GRID, examples_nll, compact, fit_net, fitted, tune
+from bigram_core.tuning import K_GRID, REG_GRID, compact, examples_nll, fit_net, fitted, tune
 
 
 @pytest.fixture(scope="module")

@@ -3,17 +3,10 @@ import json
 import math
 import re
 
-import pandas as pd
-import pyarrow as pa
 import pytest
 
 from bigram_core import breakdown, fit, probabilities, probs
-from tests.apptest import assert_clean, open_page
-
-
-def shown(table) -> pd.DataFrame:
-    """A styled st.dataframe as the reader sees it: every cell as its displayed text."""
-    return pa.ipc.open_stream(table.proto.arrow_data.styler.display_values).read_pandas()
+from tests.apptest import assert_clean, metrics, open_page, shown
 
 
 def tinted_rows(table) -> set[int]:
@@ -21,17 +14,13 @@ def tinted_rows(table) -> set[int]:
     return {int(row) for row in re.findall(r"_row(\d+)_col0\b", table.proto.arrow_data.styler.styles)}
 
 
-def metric(at, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
-
-
 def test_defaults_on_the_lecture_list(lecture, lecture_N):
     at = open_page("breakdown", lecture)
     assert_clean(at)
     assert at.text_input(key="word").value == "andrej" and at.number_input(key="k").value == 1
     expected = breakdown("andrej", probabilities(lecture_N, 1), lecture_N, lecture.vocab)
-    assert metric(at, "Mean NLL (the loss)") == f"{expected.nll:.4f}" == "3.0368"  # the lecture's "about 3.04"
-    assert metric(at, "Log-likelihood") == f"{expected.log_likelihood:.4f}"
+    assert metrics(at)["Mean NLL (the loss)"] == f"{expected.nll:.4f}" == "3.0368"  # the lecture's "about 3.04"
+    assert metrics(at)["Log-likelihood"] == f"{expected.log_likelihood:.4f}"
     table = shown(at.dataframe[0])
     assert table["bigram"].tolist() == [".a", "an", "nd", "dr", "re", "ej", "j."]
     assert table["count"].tolist() == ["4,410", "5,438", "704", "424", "1,697", "55", "71"]
@@ -48,8 +37,8 @@ def test_word_query_parameter_prefills_the_word(lecture):
 def test_andrejq_is_infinite_without_smoothing_and_finite_with_it(lecture):
     at = open_page("breakdown", lecture, word="andrejq", k="0")
     assert_clean(at)
-    assert metric(at, "Mean NLL (the loss)") == "∞" and metric(at, "Log-likelihood") == "−∞"
-    assert metric(at, "P(word)") == "0"
+    assert metrics(at)["Mean NLL (the loss)"] == "∞" and metrics(at)["Log-likelihood"] == "−∞"
+    assert metrics(at)["P(word)"] == "0"
     assert [e.value for e in at.error] == [
         "'jq' never occurs in the data, so P = 0 and −log 0 = ∞; smoothing (k > 0) fixes it."]
     table = shown(at.dataframe[0])
@@ -63,7 +52,7 @@ def test_andrejq_is_infinite_without_smoothing_and_finite_with_it(lecture):
 
     at.number_input(key="k").set_value(1.0).run()
     assert_clean(at)
-    assert math.isfinite(float(metric(at, "Mean NLL (the loss)"))) and not at.error
+    assert math.isfinite(float(metrics(at)["Mean NLL (the loss)"])) and not at.error
     assert tinted_rows(at.dataframe[0]) == {jq}  # still a bigram the data never has, now with P > 0
     assert float(shown(at.dataframe[0]).loc[jq, "P"]) > 0
 
@@ -86,7 +75,7 @@ def test_a_long_word_is_unlikely_not_impossible(lecture, lecture_N):
     assert_clean(at)
     log10_p = breakdown(word, probabilities(lecture_N, 1), lecture_N, lecture.vocab).log_likelihood / math.log(10)
     exponent = math.floor(log10_p)
-    assert metric(at, "P(word)") == f"{10 ** (log10_p - exponent):.2f}e{exponent}" and not at.error
+    assert metrics(at)["P(word)"] == f"{10 ** (log10_p - exponent):.2f}e{exponent}" and not at.error
 
 
 def test_an_empty_word_asks_for_one(lecture):
@@ -110,9 +99,9 @@ def test_the_trained_net(lecture, lecture_N):
     assert "the net after the lecture's 100 steps" in at.caption[0].value
     W = fit(lecture_N, steps=100, lr=50, reg=0.01, seed=2147483647)[0]
     expected = breakdown("andrej", probs(W), lecture_N, lecture.vocab)
-    assert metric(at, "Mean NLL (the loss)") == f"{expected.nll:.4f}"
+    assert metrics(at)["Mean NLL (the loss)"] == f"{expected.nll:.4f}"
     at.radio(key="model").set_value("counts").run()
-    assert metric(at, "Mean NLL (the loss)") == "3.0368"
+    assert metrics(at)["Mean NLL (the loss)"] == "3.0368"
 
 
 def test_compare_words(lecture, lecture_N):

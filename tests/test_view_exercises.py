@@ -1,22 +1,9 @@
-"""The /exercises view in AppTest: E01–E05 render with the library's numbers, and the controls move them.
-
-Skipped until app.py registers views/exercises.py.
-"""
-import pytest
+"""The /exercises view in AppTest: E01–E05 render with the library's numbers, and the controls move them."""
 
 from bigram_core import parse_text
 from bigram_core.splits import split
 from bigram_core.tuning import tune
-from tests import apptest
-from tests.apptest import assert_clean, open_page
-
-if "views/exercises.py" not in apptest.APP.read_text():
-    pytest.skip("app.py does not register views/exercises.py yet", allow_module_level=True)
-
-
-def metrics(at) -> dict[str, str]:
-    """Each metric's label -> value (the last, when two share a label)."""
-    return {m.label: m.value for m in at.metric}
+from tests.apptest import assert_clean, metrics, open_page
 
 
 def values(at, label: str) -> list[str]:

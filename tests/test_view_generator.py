@@ -4,8 +4,7 @@ import json
 import pytest
 
 from bigram_core import breakdown, probabilities, sample
-from tests.apptest import assert_clean, open_page
-from tests.test_view_breakdown import metric, shown
+from tests.apptest import assert_clean, metrics, open_page, shown
 
 LECTURE_COUNTS = ["cexze", "momasurailezitynn", "konimittain", "llayn", "ka"]
 
@@ -52,7 +51,7 @@ def test_each_name_has_its_nll_and_whether_it_is_in_the_data(lecture, lecture_N)
     known = set(lecture.words)
     assert at.dataframe[0].value["in the data"].tolist() == [n in known for n in drawn]
     assert any(n in known for n in drawn)  # so the column is tested both ways
-    assert metric(at, "New names") == f"{sum(n not in known for n in drawn)} of 100"
+    assert metrics(at)["New names"] == f"{sum(n not in known for n in drawn)} of 100"
 
 
 def test_prefix(five):
@@ -71,9 +70,9 @@ def test_temperature(five):
     assert [e.value for e in five.error] == ["Temperature must be a number > 0; got 0.0."]
     five.number_input(key="gen_temperature").set_value(0.1).run()
     assert not five.error
-    cold = float(metric(five, "Mean NLL of these names"))
+    cold = float(metrics(five)["Mean NLL of these names"])
     five.number_input(key="gen_temperature").set_value(3.0).run()
-    assert float(metric(five, "Mean NLL of these names")) > cold + 0.5  # a flatter P draws less typical names
+    assert float(metrics(five)["Mean NLL of these names"]) > cold + 0.5  # a flatter P draws less typical names
 
 
 def test_extreme_temperatures_are_valid(five):

@@ -2,11 +2,7 @@
 import pytest
 
 from bigram_core import parse_text
-from tests.apptest import assert_clean, open_page
-
-
-def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+from tests.apptest import assert_clean, metrics, open_page
 
 
 def matching_ks(at) -> list[float]:

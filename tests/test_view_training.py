@@ -11,27 +11,15 @@ import pytest
 import torch
 
 from bigram_core import parse_text
-from tests.apptest import assert_clean, open_page
+from tests.apptest import assert_clean, metrics, open_page, run_until_done, running
 
 SAMPLED_NAMES = ["`cexze.`", "`momasurailezityha.`", "`konimittain.`", "`llayn.`", "`ka.`"]
 
 
-def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
-def running(at) -> bool:
-    return at.session_state.get("training_run") is not None
 
 
-def run_until_done(at, limit: int = 200):
-    """Rerun the page, as the browser's timer would, until the run in progress ends."""
-    for _ in range(limit):
-        if not running(at):
-            return at
-        at.run()
-        assert_clean(at)
-    raise AssertionError(f"still running after {limit} reruns")
 
 
 @pytest.fixture

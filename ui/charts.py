@@ -10,8 +10,6 @@ import torch
 
 from bigram_core import Vocabulary
 
-from .format import plotly_text
-
 COLORS = {"loss": "#1f77b4", "nll": "#ff7f0e", "reference": "#2ca02c", "mark": "#d62728"}
 FONT = 14  # px: axis titles and labels, readable on a projector
 LOSS_CURVE_PX = 330
