@@ -162,6 +162,14 @@ def url(name: str, port: int) -> str:
     return f"http://[{name}]:{port}/" if ":" in name else f"http://{name}:{port}/"
 
 
+def names(host: str, port: int, public: list[str], own: bool = True) -> tuple[list[str], list[str]]:
+    """The host names the app accepts (server.allowedHosts) and the URLs to give the class."""
+    mine = own_names(host) if own and not is_loopback(host) else []
+    hosts = list(dict.fromkeys([*LOOPBACK_HOSTS, *public, *mine]))
+    urls = [url(n, port) for n in dict.fromkeys([*public, *mine])]
+    return hosts, urls or [url(health_host(host), port)]
+
+
 def health_host(host: str) -> str:
     """An address of this machine where a server bound to `host` answers."""
     if host == "0.0.0.0":
@@ -301,11 +309,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
 
-    beyond_loopback = not is_loopback(args.host)
-    own = own_names(args.host) if beyond_loopback and not args.no_own_names else []
-    hosts = list(dict.fromkeys([*LOOPBACK_HOSTS, *args.public_name, *own]))
-    class_urls = [url(n, args.port) for n in dict.fromkeys([*args.public_name, *own])] or [
-        url("127.0.0.1" if args.host in ("0.0.0.0", "127.0.0.1") else args.host, args.port)]
+    hosts, class_urls = names(args.host, args.port, args.public_name, own=not args.no_own_names)
 
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):

@@ -95,12 +95,12 @@ def running(cmd: list[str], port: int, timeout: float = 60, log: list[str] | Non
 
 
 @contextlib.contextmanager
-def chromium():
-    """A headless Debian chromium driven by playwright (never `playwright install`)."""
+def chromium(*extra_args: str):
+    """A headless Debian chromium driven by playwright (never `playwright install`), with more launch args."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra_args])
         try:
             yield browser
         finally:
