@@ -4,11 +4,17 @@ Streamlit keeps a session (its word list, its net, a live run) inside one proces
 uploads must reach that process. A cookie pins a browser to its replica: routing by source address would send a
 whole school behind one NAT address to a single replica.
 """
+import shutil
 from dataclasses import dataclass
 
 COOKIE = "bigram_lab_replica"
 # Longer than a school day: an idle tab keeps its WebSocket, and a student's session with it.
 LESSON_TIMEOUT = "8h"
+
+
+def executable() -> str | None:
+    """Debian's haproxy: /usr/sbin is on root's PATH only."""
+    return shutil.which("haproxy") or shutil.which("haproxy", path="/usr/local/sbin:/usr/sbin:/sbin")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ import ipaddress
 import os
 import re
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -25,7 +24,7 @@ from pathlib import Path
 from bigram_core.data import load_path
 from bigram_core.errors import BigramError
 
-from .haproxy import Backend, config
+from .haproxy import Backend, config, executable
 
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 MAX_REPLICAS = 16
@@ -296,7 +295,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.replicas == 0 and not args.backend:
             raise BigramError("--replicas 0 needs a --backend HOST:PORT to send the class to.")
-        if proxy and shutil.which("haproxy") is None:
+        if proxy and executable() is None:
             raise BigramError("--replicas and --backend need HAProxy, which is not installed "
                               "(on Debian or Ubuntu: apt-get install haproxy).")
         check_free(args.host, args.port)
@@ -330,10 +329,10 @@ def run(args: argparse.Namespace) -> int:
             others = [Backend(f"b{i + 1}", host, port) for i, (host, port) in enumerate(args.backend)]
             cfg = Path(workdir.name) / "haproxy.cfg"
             cfg.write_text(config(args.host, args.port, local + others))
-            check = subprocess.run(["haproxy", "-c", "-q", "-f", str(cfg)], capture_output=True, text=True)
+            check = subprocess.run([executable(), "-c", "-q", "-f", str(cfg)], capture_output=True, text=True)
             if check.returncode != 0:
                 raise BigramError(f"HAProxy refused its configuration: {check.stderr.strip() or check.stdout.strip()}")
-            processes.start("haproxy", ["haproxy", "-db", "-f", str(cfg)])
+            processes.start("haproxy", [executable(), "-db", "-f", str(cfg)])
             wait_healthy(processes, [(health_host(args.host), args.port)], stop)
     except BigramError as e:
         processes.stop()

@@ -1,8 +1,10 @@
 """The installed package: `pip install .` into a fresh venv, then `bigram-lab` from another directory.
 
-The venv sees the system's site-packages (torch, streamlit, … as requirements.txt pins them), and pip runs with
---no-index and without build isolation: everything it needs is already here, so nothing is downloaded (a range
-such as torch>=2.13 resolved from an index would fetch the CUDA build on Linux).
+The new venv sees the packages of the environment running the tests (torch, streamlit, setuptools, … as
+requirements-dev.txt pins them) through a .pth file, as --system-site-packages would for a system Python (and
+unlike it, also when the tests run in a venv). pip runs with --no-index and without build isolation: everything
+it needs is already installed, so nothing is downloaded (a range such as torch>=2.13 resolved from an index would
+fetch the CUDA build on Linux).
 """
 import asyncio
 import json
@@ -26,9 +28,13 @@ def venv(tmp_path_factory) -> Path:
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", "build", "*.egg-info", "artifacts",
                                                                 "__pycache__", ".pytest_cache"))
     env = tmp / "venv"
-    # Without a pip of its own: the venv's python runs the system's pip and builds with the system's setuptools
-    # (ensurepip's older setuptools would shadow it and cannot read PEP 639's license field).
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(env)], check=True)
+    # Without a pip of its own: ensurepip's older setuptools would shadow the pinned one, which reads PEP 639's
+    # license field; the venv runs this environment's pip.
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True)
+    purelib = subprocess.run([env / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    ours = [p for p in sys.path if Path(p).name in ("site-packages", "dist-packages") and Path(p).is_dir()]
+    (Path(purelib) / "tested-environment.pth").write_text("\n".join(ours) + "\n")
     done = subprocess.run([env / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-index",
                            "--no-build-isolation", str(source)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

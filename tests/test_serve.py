@@ -5,7 +5,6 @@ through --host-resolver-rules, which map them to 127.0.0.1.
 """
 import http.client
 import os
-import shutil
 import subprocess
 import sys
 import urllib.parse
@@ -13,11 +12,11 @@ import urllib.parse
 import pytest
 
 from bigram_core import fit, parse_bytes
-from bigram_lab.haproxy import COOKIE, Backend, config
+from bigram_lab.haproxy import COOKIE, Backend, config, executable
 from bigram_lab.serve import LOOPBACK_HOSTS, names
 from tests.browser import CHROMIUM, ROOT, chromium, free_port, serve_class, wait_idle
 
-HAPROXY = shutil.which("haproxy")
+HAPROXY = executable()
 needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
 needs_haproxy = pytest.mark.skipif(HAPROXY is None, reason="Debian's haproxy is not installed")
 LAB, OTHER = "lab.school.test", "other.school.test"
