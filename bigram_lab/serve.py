@@ -266,7 +266,16 @@ def healthy(host: str, port: int) -> bool:
         conn.close()
 
 
-def wait_healthy(processes: Processes, where: list[tuple[str, int]], stop: threading.Event) -> None:
+def listening(host: str, port: int) -> bool:
+    """Whether something accepts connections at host:port (the proxy: its backends may be other machines, down)."""
+    try:
+        socket.create_connection((host, port), timeout=2).close()
+        return True
+    except OSError:
+        return False
+
+
+def wait_healthy(processes: Processes, where: list[tuple[str, int]], stop: threading.Event, ready=healthy) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     waiting = list(where)
     while waiting:
@@ -276,7 +285,7 @@ def wait_healthy(processes: Processes, where: list[tuple[str, int]], stop: threa
             raise BigramError(f"{stopped[0]} stopped while starting (exit code {stopped[1]}); see its log above.")
         if time.monotonic() > deadline:
             raise BigramError(f"The app did not answer within {START_TIMEOUT:.0f} s; see the log above.")
-        waiting = [w for w in waiting if not healthy(*w)]
+        waiting = [w for w in waiting if not ready(*w)]
         time.sleep(0.2)
 
 
@@ -333,15 +342,19 @@ def run(args: argparse.Namespace) -> int:
             if check.returncode != 0:
                 raise BigramError(f"HAProxy refused its configuration: {check.stderr.strip() or check.stdout.strip()}")
             processes.start("haproxy", [executable(), "-db", "-f", str(cfg)])
-            wait_healthy(processes, [(health_host(args.host), args.port)], stop)
+            wait_healthy(processes, [(health_host(args.host), args.port)], stop, ready=listening)
     except BigramError as e:
         processes.stop()
         workdir.cleanup()
         print(f"error: {e}", file=sys.stderr)
         return 1
 
-    where = (f"{replicas} Streamlit processes" if replicas != 1 else "1 Streamlit process") + (
-        f" and {len(args.backend)} other machine{'s' * (len(args.backend) != 1)}" if args.backend else "")
+    parts = []
+    if replicas:
+        parts.append(f"{replicas} Streamlit process" + ("es" if replicas != 1 else ""))
+    if args.backend:
+        parts.append(f"{len(args.backend)} other machine" + ("s" if len(args.backend) != 1 else ""))
+    where = " and ".join(parts)
     print(f"Bigram Lab is serving on {args.host}:{args.port}" + (f" through HAProxy to {where}" if proxy else "") + ".")
     print("Give the class " + ("this address:" if len(class_urls) == 1 else "one of these addresses:"))
     for u in class_urls:

@@ -201,3 +201,30 @@ def metric(page, label: str) -> str:
     m = page.locator('[data-testid="stMetric"]').filter(has=page.locator('[data-testid="stMetricLabel"]',
                                                                           has_text=label))
     return m.first.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+@pytest.mark.slow
+@needs_haproxy
+def test_a_proxy_in_front_of_another_machines_serve():
+    """--replicas 0 --backend HOST:PORT: HAProxy only, sending the class to a serve elsewhere (here on loopback)."""
+    import asyncio
+
+    from benchmarks.st_client import Session
+
+    async def sidebar(base: str) -> tuple[dict, list[str]]:
+        async with Session(base) as session:
+            return session.cookies, [e.markdown.body for e in session.elements.values()
+                                     if e.WhichOneof("type") == "markdown"]
+
+    with serve_class() as (other, _, _), \
+            serve_class("--replicas", "0", "--backend", other.removeprefix("http://")) as (base, _, proc):
+        cookies, texts = asyncio.run(sidebar(base))
+        assert [c for c in children_of(proc.pid) if b"haproxy" in c] and not [
+            c for c in children_of(proc.pid) if b"streamlit" in c]
+    assert cookies[COOKIE] == "b1" and any("SSA 2017 names (bundled)" in t for t in texts)
+
+
+def children_of(pid: int) -> list[bytes]:
+    from benchmarks.st_server import children
+
+    return [open(f"/proc/{c}/cmdline", "rb").read() for c in children(pid)]
