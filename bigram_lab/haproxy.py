@@ -69,8 +69,8 @@ backend bigram_lab
     option httpchk
     http-check send meth GET uri /_stcore/health
     http-check expect status 200
-    # A replica busy with a full class answers late, not never: only ~30 s of silence takes it out (its
-    # students would lose their sessions).
+    # A replica busy with a full class answers late, not never: only three failed checks (15 to 30 s) take it
+    # out (its students would lose their sessions).
     timeout check 10s
     default-server check inter 5s fall 3 rise 2
 {servers}
