@@ -5,7 +5,9 @@ Used by the end-to-end tests, and by hand to look at pages:
 saves one full-page screenshot per path.
 """
 import argparse
+import asyncio
 import collections
+import concurrent.futures
 import contextlib
 import os
 import signal
@@ -93,6 +95,12 @@ def running(cmd: list[str], port: int, timeout: float = 60, log: list[str] | Non
             proc.wait()
         drain.join(timeout=5)
         proc.stdout.close()
+
+
+def run_coroutine(coro):
+    """asyncio.run in a thread of its own: playwright's sync API may keep an event loop running in this one."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 @contextlib.contextmanager

@@ -6,7 +6,6 @@ unlike it, also when the tests run in a venv). pip runs with --no-index and with
 it needs is already installed, so nothing is downloaded (a range such as torch>=2.13 resolved from an index would
 fetch the CUDA build on Linux).
 """
-import asyncio
 import json
 import shutil
 import subprocess
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import ROOT, serve_class
+from tests.browser import ROOT, run_coroutine, serve_class
 
 pytestmark = pytest.mark.slow
 
@@ -95,7 +94,7 @@ def test_installed_serve_runs_the_app(venv, elsewhere):
     with serve_class(command=[str(venv / "bin" / "bigram-lab")], cwd=elsewhere) as (base, _, proc):
         streamlit, = children(proc.pid)
         app = Path(f"/proc/{streamlit}/cmdline").read_bytes().split(b"\0")[4].decode()
-        texts = asyncio.run(first_page(base))
+        texts = run_coroutine(first_page(base))
     assert venv in Path(app).parents and app.endswith("bigram_lab/app/app.py")
     assert any("SSA 2017 names (bundled)" in t for t in texts), texts
     assert any("32,469 words" in t for t in texts), texts

@@ -14,7 +14,7 @@ import pytest
 from bigram_core import fit, parse_bytes
 from bigram_lab.haproxy import COOKIE, Backend, config, executable
 from bigram_lab.serve import LOOPBACK_HOSTS, names
-from tests.browser import CHROMIUM, ROOT, chromium, free_port, serve_class, wait_idle
+from tests.browser import CHROMIUM, ROOT, chromium, free_port, run_coroutine, serve_class, wait_idle
 
 HAPROXY = executable()
 needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
@@ -207,8 +207,6 @@ def metric(page, label: str) -> str:
 @needs_haproxy
 def test_a_proxy_in_front_of_another_machines_serve():
     """--replicas 0 --backend HOST:PORT: HAProxy only, sending the class to a serve elsewhere (here on loopback)."""
-    import asyncio
-
     from benchmarks.st_client import Session
 
     async def sidebar(base: str) -> tuple[dict, list[str]]:
@@ -218,7 +216,7 @@ def test_a_proxy_in_front_of_another_machines_serve():
 
     with serve_class() as (other, _, _), \
             serve_class("--replicas", "0", "--backend", other.removeprefix("http://")) as (base, _, proc):
-        cookies, texts = asyncio.run(sidebar(base))
+        cookies, texts = run_coroutine(sidebar(base))
         assert [c for c in children_of(proc.pid) if b"haproxy" in c] and not [
             c for c in children_of(proc.pid) if b"streamlit" in c]
     assert cookies[COOKIE] == "b1" and any("SSA 2017 names (bundled)" in t for t in texts)
