@@ -36,6 +36,12 @@ Usage (from the project root):
     python -m benchmarks.classroom                          # 20 students, 2 of them in Chromium
     python -m benchmarks.classroom --sessions 5 --browsers 1 --hold 10      # a quick look
     python -m benchmarks.classroom --find-max --levels 20,30,40,60,80
+    python -m benchmarks.classroom --find-max --levels 20,30,40,50,60 --replicas 1,2    # through HAProxy
+
+--replicas N serves the class with `bigram-lab serve --replicas N` (HAProxy on one port, N Streamlit processes
+behind it, sticky by cookie: websocket students carry the proxy's cookie as a browser does); a list such as 1,2
+runs the whole lesson once per count, in one run, on a fresh server each time, and ends with a table of the
+largest class each held. Server memory and CPU are then the sums over the serve's processes (HAProxy included).
 """
 import argparse
 import asyncio
@@ -47,6 +53,7 @@ import re
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,8 +64,9 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.exceptions import WebSocketException
 
 from benchmarks.st_client import Interaction, ProtocolError, Session, exception_text, message_strings
-from benchmarks.st_server import Sampler, Server, app_server, cpu_seconds, tree
+from benchmarks.st_server import Sampler, Server, app_server, class_server, cpu_seconds, tree
 from bigram_core import breakdown, fit, parse_bytes, probabilities
+from bigram_lab.haproxy import COOKIE
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from ui.format import num
 
@@ -93,6 +101,7 @@ class Student:
     doing: str = ""  # the browser student's current action, for a failure message
     received: int = 0  # bytes a websocket student received
     auto_reruns: int = 0  # fragment reruns a websocket student sent on the server's timer
+    replica: str = ""  # behind bigram-lab serve's proxy: the replica its cookie pinned a websocket student to
 
     def __post_init__(self):
         rng = random.Random(self.index)
@@ -189,6 +198,7 @@ async def ws_student(st: Student, base_url: str, cfg: Config, ready: asyncio.Eve
     session.interactions, session.exceptions, session.holes = st.interactions, st.exceptions, st.holes  # live
     try:
         await session.open()
+        st.replica = session.cookies.get(COOKIE, "")
         await session.upload("upload", st.name, st.data)
         check_sidebar(st, session)
         st.expect("dataset word count", session.metric("Words"), f"{len(st.words):,}")
@@ -473,6 +483,9 @@ def report(server: Server, cfg: Config, students: list[Student], levels: list[Le
     print(f"  {'train':9} {latency_line([i.seconds for i in ws if i.kind == 'train'])}  (Start until step "
           f"{START_STEPS} is drawn: the click's run, then {auto_reruns} fragment reruns on the server's timer "
           f"in all)")
+    if replicas := Counter(st.replica for st in students if st.replica):
+        print("Websocket students per replica (by the proxy's cookie): "
+              + ", ".join(f"{name} {n}" for name, n in sorted(replicas.items())))
     print(f"Traffic to the websocket students: {received / 2**20:.0f} MB, "
           f"{received / max(1, len(ws)) / 1024:.0f} KB per interaction")
     if br:
@@ -530,23 +543,55 @@ def main() -> None:
                         help="class sizes for --find-max (20,30,40,60,80,120)")
     parser.add_argument("--max-p95", type=float, default=1.0,
                         help="steady-phase p95 latency a level may have to count as sustained, seconds (1)")
+    parser.add_argument("--replicas", default=None,
+                        help="serve through `bigram-lab serve --replicas N` (HAProxy); a list such as 1,2 measures "
+                             "each count in turn (default: one Streamlit process, no proxy)")
     args = parser.parse_args()
+    try:
+        counts = [None] if args.replicas is None else [int(x) for x in args.replicas.split(",")]
+    except ValueError:
+        parser.error(f"--replicas takes whole numbers separated by commas, not {args.replicas!r}")
     levels = sorted(int(x) for x in args.levels.split(",")) if args.find_max else [args.sessions]
     if max(levels) > MAX_STUDENTS or args.browsers > min(levels):
         parser.error(f"at most {MAX_STUDENTS} students, and no more browsers than students")
     cfg = Config(args.browsers, args.rate, args.think, args.hold, args.steps, args.timeout, levels,
                  args.find_max, args.max_p95)
     torch.set_num_threads(1)  # the checks' arithmetic must not take a core from the server
-    with app_server() as server:
-        rss = {"start": server.rss_mb()}
-        with Sampler(server) as sampler:
-            students, levels_done = asyncio.run(lesson(server, cfg))
-            time.sleep(2)  # the server ends the closed sessions' script runs
-            rss["end"] = server.rss_mb()
-        rss["peak"] = sampler.peak
-        ok = report(server, cfg, students, levels_done, rss)
+    ok, results = True, []
+    for count in counts:
+        if count is not None:
+            print(f"\n=== bigram-lab serve --replicas {count} (through HAProxy) ===", flush=True)
+        with app_server() if count is None else class_server(count) as server:
+            rss = {"start": server.rss_mb()}
+            with Sampler(server) as sampler:
+                students, levels_done = asyncio.run(lesson(server, cfg))
+                time.sleep(2)  # the server ends the closed sessions' script runs
+                rss["end"] = server.rss_mb()
+            rss["peak"] = sampler.peak
+            ok = report(server, cfg, students, levels_done, rss) and ok
+        results.append((count, levels_done))
+    if args.replicas is not None and cfg.find_max:
+        replicas_table(results, cfg)
     print("OK" if ok else "FAILED")
     sys.exit(0 if ok else 1)
+
+
+def replicas_table(results: list[tuple[int, list[Level]]], cfg: Config) -> None:
+    """The largest class each replica count held, as a markdown table."""
+    print(f"\nLargest class held (no student dropped, steady-phase p95 <= {cfg.max_p95:g} s), "
+          f"{os.cpu_count()} CPUs:")
+    print("| replicas | students held | p50 | p95 | server CPU | server RSS | next level |")
+    print("|---|---|---|---|---|---|---|")
+    for count, levels in results:
+        good = [lv for lv in levels if lv.sustained(cfg.max_p95)]
+        nxt = next((lv for lv in levels if not lv.sustained(cfg.max_p95)), None)
+        after = (f"{nxt.size}: p95 {nxt.p95:.2f} s, {nxt.dropped} dropped" if nxt else "not reached (largest tried)")
+        if good:
+            g = good[-1]
+            print(f"| {count} | {g.size} | {percentile(g.latencies, 50) * 1000:.0f} ms | {g.p95 * 1000:.0f} ms | "
+                  f"{g.cpu_percent:.0f} % | {g.rss_mb:.0f} MB | {after} |")
+        else:
+            print(f"| {count} | none of {cfg.levels} | | | | | {after} |")
 
 
 if __name__ == "__main__":

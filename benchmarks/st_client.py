@@ -4,8 +4,8 @@ It speaks to ``ws://HOST/_stcore/stream`` what the frontend speaks (streamlit 1.
 starlette_websocket.py, runtime/app_session.py, and the frontend's App.sendRerunBackMsg): BackMsg protobufs up,
 ForwardMsg protobufs down.
 
-- Connect: GET /_stcore/health sets the XSRF cookie ``_streamlit_xsrf``; the websocket is opened with the
-  subprotocols ("streamlit", that token), the cookie and an Origin header, like the frontend's.
+- Connect: GET /_stcore/health sets the XSRF cookie ``_streamlit_xsrf`` (and a proxy's own); the websocket is
+  opened with the subprotocols ("streamlit", that token), the cookies and an Origin header, like the frontend's.
 - Run the script: a ``rerun_script`` BackMsg carrying a ClientState: the URL's query string, the widget states
   (one WidgetState per widget, keyed by the element id ``$$ID-<hash>-<key>`` the server put in the widget's
   element), and the page: ``page_name`` (the URL path, "" for the default page) on the first run, afterwards
@@ -85,13 +85,15 @@ def http_request(base_url: str, method: str, path: str, body: bytes = b"", heade
         conn.close()
 
 
-def xsrf_cookie(base_url: str) -> str:
-    """The XSRF token the server sets on any page load (here /_stcore/health)."""
+def page_cookies(base_url: str) -> dict[str, str]:
+    """The cookies a page load sets (here /_stcore/health): the XSRF token and, behind `bigram-lab serve
+    --replicas`, the proxy's, which keeps this client's websocket and uploads on one replica."""
     response = http_request(base_url, "GET", "/_stcore/health")
-    for header, value in response.getheaders():
-        if header.lower() == "set-cookie" and value.startswith(XSRF_COOKIE + "="):
-            return value.split(";", 1)[0].split("=", 1)[1]
-    raise ProtocolError("the server set no XSRF cookie: is server.enableXsrfProtection off?")
+    cookies = dict(value.split(";", 1)[0].split("=", 1) for header, value in response.getheaders()
+                   if header.lower() == "set-cookie")
+    if XSRF_COOKIE not in cookies:
+        raise ProtocolError("the server set no XSRF cookie: is server.enableXsrfProtection off?")
+    return cookies
 
 
 def multipart(field: str, filename: str, data: bytes, content_type: str = "text/plain") -> tuple[bytes, str]:
@@ -170,6 +172,7 @@ class Session:
         self.auto_reruns = 0  # fragment reruns sent on the server's timer
         self._states: dict[str, WidgetState] = {}  # the values this client gave widgets, by element id
         self._xsrf = ""
+        self.cookies: dict[str, str] = {}  # what the first page load set; all are sent back
         self._ws = None
         self._reader: asyncio.Task | None = None
         self._timers: dict[str, asyncio.Task] = {}  # fragment id -> its auto-rerun task
@@ -192,14 +195,18 @@ class Session:
 
     async def open(self) -> float:
         """Connect and run the script for the URL's page, as a page load does; returns the first run's latency."""
-        self._xsrf = await asyncio.to_thread(xsrf_cookie, self.base_url)
+        self.cookies = await asyncio.to_thread(page_cookies, self.base_url)
+        self._xsrf = self.cookies[XSRF_COOKIE]
         ws_url = "ws" + self.base_url.removeprefix("http") + "/_stcore/stream"
         self._ws = await connect(
             ws_url, origin=Origin(self.base_url), subprotocols=[Subprotocol("streamlit"), Subprotocol(self._xsrf)],
-            additional_headers={"Cookie": f"{XSRF_COOKIE}={self._xsrf}"}, proxy=None, max_size=MAX_FRAME,
+            additional_headers={"Cookie": self._cookie_header()}, proxy=None, max_size=MAX_FRAME,
             open_timeout=self.timeout)
         self._reader = asyncio.create_task(self._read())
         return await self._run("load")
+
+    def _cookie_header(self) -> str:
+        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
 
     async def close(self) -> None:
         """Stop the auto-rerun timers and close the websocket: the server then ends (or keeps) the session."""
@@ -265,7 +272,7 @@ class Session:
         body, content_type = multipart("file", filename, data)
         response = await asyncio.to_thread(
             http_request, self.base_url, "PUT", urls.upload_url, body,
-            {"Content-Type": content_type, "X-Xsrftoken": self._xsrf, "Cookie": f"{XSRF_COOKIE}={self._xsrf}",
+            {"Content-Type": content_type, "X-Xsrftoken": self._xsrf, "Cookie": self._cookie_header(),
              "Origin": self.base_url}, self.timeout)
         if response.status != 204:
             raise ProtocolError(f"upload of {filename} answered {response.status}: {response.body[:200]!r}")

@@ -29,7 +29,7 @@ from typing import Self
 from streamlit.config import get_config_options
 
 from benchmarks.st_client import http_request
-from tests.browser import serve
+from tests.browser import serve, serve_class
 
 PROBE_VARIABLE = "BIGRAM_PROBE"
 
@@ -170,6 +170,15 @@ def app_server(*app_args: str, options: dict[str, str] | None = None, probe: boo
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+@contextlib.contextmanager
+def class_server(replicas: int) -> Iterator[Server]:
+    """`bigram-lab serve --replicas N` on loopback: HAProxy in front of N Streamlit processes. The Server is the
+    serve process, whose process tree holds them all (memory and CPU are their sums) and whose log is theirs."""
+    log: list[str] = []
+    with serve_class("--replicas", str(replicas), log=log) as (base_url, startup, proc):
+        yield Server(base_url, proc.pid, startup, log)
 
 
 class Sampler:

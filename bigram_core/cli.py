@@ -13,10 +13,10 @@ from dataclasses import asdict
 
 import torch
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 from .counts import probabilities, uniform
-from .data import BUNDLED_PATH, WordList, load_path
+from .data import WordList, load_bundled, load_path
 from .errors import BigramError
 from .evaluate import breakdown, dataset_nll
 from .neural import INITS, METHODS, fit, probs
@@ -30,7 +30,7 @@ from .vocab import Vocabulary
 class Parser(argparse.ArgumentParser):
     def error(self, message):
         """One clear line on stderr and exit code 2, instead of argparse's usage block."""
-        self.exit(2, f"error: {message} (see `python -m bigram_core {self.prog.split()[-1]} --help`)\n")
+        self.exit(2, f"error: {message} (see `{self.prog} --help`)\n")
 
 
 MAX_STEPS = 1_000_000  # ~40 s on the fast path: past that a typo, not a lesson
@@ -50,9 +50,10 @@ def count_up_to(limit: int):
     return parse
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(prog: str = "python -m bigram_core", more: Callable | None = None) -> argparse.ArgumentParser:
+    """The commands' parser; `more(subparsers)` adds commands (the `bigram-lab` script adds `serve`)."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data", default=str(BUNDLED_PATH), help="word list, one word per line (default: bundled)")
+    common.add_argument("--data", help="word list, one word per line (default: the bundled SSA 2017 names)")
     common.add_argument("--json", action="store_true", help="print one JSON object")
 
     order = argparse.ArgumentParser(add_help=False)
@@ -75,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--init", choices=INITS, default="randn")
     train.add_argument("--method", choices=METHODS, default="counts", help="fast counts path or the lecture's one-hot")
 
-    parser = Parser(prog="bigram_core", description="Bigram Lab: makemore part 1 from the terminal.")
+    parser = Parser(prog=prog, description="Bigram Lab: makemore part 1 from the terminal.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     sub.add_parser("stats", parents=[common, order], help="size, lengths and vocabulary of a word list")
     p = sub.add_parser("breakdown", parents=[common, order, model, train], help="a word's NLL bigram by bigram")
@@ -95,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="choose smoothing k or regularisation λ on dev, report the test loss once")
     p.add_argument("--model", choices=MODELS, default="counts",
                    help="counts: sweep k; neural: sweep λ, the net trained to convergence at each")
+    if more is not None:
+        more(sub)
     return parser
 
 
@@ -259,9 +262,13 @@ COMMANDS = {"stats": cmd_stats, "breakdown": cmd_breakdown, "evaluate": cmd_eval
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    return run(build_parser().parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run one parsed command: print its result, or one line on stderr and return 2 for bad input."""
     try:
-        words = load_path(args.data)
+        words = load_bundled() if args.data is None else load_path(args.data)
         check_order(order_of(args), len(words.vocab))
         result = COMMANDS[args.command](args, words)
     except BigramError as e:

@@ -9,6 +9,7 @@ import urllib.request
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from importlib.resources import files
 from pathlib import Path
 
 import torch
@@ -22,7 +23,8 @@ MAX_BYTES = 20 * 1024 * 1024  # 20 MiB: .streamlit/config.toml's server.maxUploa
 # takes seconds; a few thousand (a list of Chinese names, a binary file read as text) would take a
 # shared classroom server minutes and gigabytes.
 MAX_CHARACTERS = 500
-BUNDLED_PATH = Path(__file__).resolve().parent.parent / "data" / "names.txt"
+# Package data, so that an installed copy finds it too (data/build_names.py writes it).
+BUNDLED = files("bigram_core") / "names.txt"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 MAKEMORE_URL = "https://raw.githubusercontent.com/karpathy/makemore/master/names.txt"
 ALLOWED_URLS = (MAKEMORE_URL,)
@@ -202,7 +204,7 @@ def fetch_url(
 
 def load_bundled() -> WordList:
     """The bundled default: SSA baby names of 2017 (see data/build_names.py)."""
-    return dataclasses.replace(load_path(BUNDLED_PATH), name="SSA 2017 names (bundled)")
+    return parse_bytes(BUNDLED.read_bytes(), name="SSA 2017 names (bundled)")
 
 
 def _size(nbytes: int) -> str:

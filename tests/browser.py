@@ -5,7 +5,9 @@ Used by the end-to-end tests, and by hand to look at pages:
 saves one full-page screenshot per path.
 """
 import argparse
+import asyncio
 import collections
+import concurrent.futures
 import contextlib
 import os
 import signal
@@ -18,7 +20,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
+# Debian's chromium; BIGRAM_LAB_CHROMIUM names another (a path that does not exist: the browser tests skip).
+CHROMIUM = os.environ.get("BIGRAM_LAB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
 
@@ -33,36 +36,60 @@ def free_port() -> int:
 def serve(*app_args: str, timeout: float = 60, log: list[str] | None = None, module: str = "streamlit"):
     """Start `streamlit run app.py -- app_args` on 127.0.0.1; yield (base url, seconds until healthy).
 
-    `module` is the one `python -m` runs: streamlit, or a wrapper that takes the same arguments. A thread reads
-    the server's stdout and stderr line by line into `log` (or, without one, keeps the last 200 lines to explain
-    a failed start), so that a chatty server never fills the pipe and blocks."""
+    `module` is the one `python -m` runs: streamlit, or a wrapper that takes the same arguments."""
     port = free_port()
     cmd = [sys.executable, "-m", module, "run", str(ROOT / "app.py"), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     if app_args:
         cmd += ["--", *app_args]
+    with running(cmd, port, timeout=timeout, log=log) as (base, seconds, _):
+        yield base, seconds
+
+
+@contextlib.contextmanager
+def serve_class(*serve_args: str, timeout: float = 120, log: list[str] | None = None, command=None, cwd=ROOT,
+                env: dict[str, str] | None = None):
+    """Start `bigram-lab serve --host 127.0.0.1 --port P serve_args` (by default `python -m bigram_lab` from this
+    checkout; `command` names another, e.g. an installed script); yield (base url, seconds until healthy, process)."""
+    port = free_port()
+    cmd = [*(command or [sys.executable, "-m", "bigram_lab"]), "serve", "--host", "127.0.0.1", "--port", str(port),
+           *serve_args]
+    with running(cmd, port, timeout=timeout, log=log, cwd=cwd, env=env) as started:
+        yield started
+
+
+@contextlib.contextmanager
+def running(cmd: list[str], port: int, timeout: float = 60, log: list[str] | None = None, cwd=ROOT,
+            env: dict[str, str] | None = None):
+    """Run a server command in its own process group until /_stcore/health answers on 127.0.0.1:port; yield
+    (base url, seconds until healthy, process), then stop it by its process id.
+
+    A thread reads the server's stdout and stderr line by line into `log` (or, without one, keeps the last 200
+    lines to explain a failed start), so that a chatty server never fills the pipe and blocks."""
     lines = collections.deque(maxlen=200) if log is None else log
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
     drain = threading.Thread(target=lambda: lines.extend(line.decode(errors="replace").rstrip("\n")
                                                          for line in proc.stdout), daemon=True)
     drain.start()
     base = f"http://127.0.0.1:{port}"
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never an http_proxy
     try:
         while True:
             try:
-                urllib.request.urlopen(f"{base}/_stcore/health", timeout=1)
+                opener.open(f"{base}/_stcore/health", timeout=1)
                 break
             except OSError:
                 if proc.poll() is not None or time.perf_counter() - start > timeout:
                     drain.join(timeout=1)
                     raise RuntimeError("the app did not start:\n" + "\n".join(list(lines)[-30:])) from None
                 time.sleep(0.1)
-        yield base, time.perf_counter() - start
+        yield base, time.perf_counter() - start, proc
     finally:
         os.killpg(proc.pid, signal.SIGTERM)  # stop the server (and anything it started) by its process id
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
@@ -70,13 +97,19 @@ def serve(*app_args: str, timeout: float = 60, log: list[str] | None = None, mod
         proc.stdout.close()
 
 
+def run_coroutine(coro):
+    """asyncio.run in a thread of its own: playwright's sync API may keep an event loop running in this one."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 @contextlib.contextmanager
-def chromium():
-    """A headless Debian chromium driven by playwright (never `playwright install`)."""
+def chromium(*extra_args: str):
+    """A headless Debian chromium driven by playwright (never `playwright install`), with more launch args."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra_args])
         try:
             yield browser
         finally:

@@ -206,3 +206,20 @@ def test_split_of_a_tiny_list_exit_2(tmp_path):
     (tmp_path / "three.txt").write_text("ab\nba\naa\n")
     result = cli("evaluate", "--data", str(tmp_path / "three.txt"), "--split", "dev")
     assert result.returncode == 2 and "dev part of a split of 3 words is empty" in result.stderr
+
+
+def test_bigram_lab_script_runs_the_same_commands(capsys):
+    """`bigram-lab` is `python -m bigram_core` plus serve: same output, same exit code 2 with one line."""
+    from bigram_lab.cli import main as script
+
+    for argv in (["stats", "--json"], ["breakdown", "andrej"], ["stats", "--order", "9"], ["stats", "--data", "no.txt"]):
+        expected = (main(argv), *capsys.readouterr())
+        assert (script(argv), *capsys.readouterr()) == expected
+    assert expected == (2, "", "error: No such file: no.txt.\n")
+
+
+def test_bigram_lab_bad_option_names_its_own_help():
+    done = subprocess.run([sys.executable, "-m", "bigram_lab", "train", "--steps", "x"], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == "error: argument --steps: 'x' is not a whole number (see `bigram-lab train --help`)\n"

@@ -1,0 +1,1 @@
+"""Bigram Lab as an installed program: the `bigram-lab` command, and `bigram-lab serve` for a class."""
