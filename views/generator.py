@@ -4,7 +4,7 @@ import streamlit as st
 import torch
 
 from bigram_core import BigramError, breakdown, dataset_nll, probabilities, probs, sample, score_words, uniform
-from bigram_core.sampling import MAX_LEN, Sample
+from bigram_core.sampling import MAX_LEN, SAMPLERS, Sample
 from ui import state
 from ui.charts import next_char_bars
 from ui.format import md, num, plotly_text
@@ -14,6 +14,10 @@ MAX_NAMES = 1000  # a table and a download of a thousand names is plenty; more o
 MAX_LENGTH = 100  # characters: the lecture's longest name has 15; a longer cut only widens the trace
 BAR, DRAWN = "#9ecae1", "#d62728"
 CURRENT = "background-color: rgba(214, 39, 40, 0.15)"
+SAMPLER_NAMES = {"torch": "today's torch", "video": "the video's"}
+SAMPLER_NOTE = ("Today's torch draws with torch.multinomial, whose algorithm changed after the lecture was "
+                "recorded; the video's sampler draws as torch did then, by inverse CDF with one float64 torch.rand "
+                "per draw, so seed 2147483647 gives the video's mor. axx. … instead of cexze. momasurailezitynn. …")
 
 
 def model_probs(model: str, k: float) -> tuple[torch.Tensor, str]:
@@ -59,7 +63,7 @@ def trace(samples: list[Sample], vocab) -> None:
     st.plotly_chart(fig)
 
 
-def show(samples: list[Sample], P, words) -> None:
+def show(samples: list[Sample], P, words, sampler: str) -> None:
     """The names with their NLL and novelty, a download, and the trace of one."""
     known = set(words.words)
     scores = [breakdown(s.name, P, words.counts, words.vocab) for s in samples]
@@ -88,8 +92,10 @@ def show(samples: list[Sample], P, words) -> None:
             st.caption(f"{cut:,} name(s) reached the maximum length before drawing '.', so they were cut (marked …).")
     with trace_col:
         st.subheader("Trace one name")
-        st.caption("Each step is one torch.multinomial draw from the row of P of the last character; "
-                   "the red bar is the character it drew.")
+        how = "torch.multinomial draw" if sampler == "torch" else "inverse-CDF draw (a float64 uniform u, then " \
+            "the first character whose cumulative probability exceeds u)"
+        st.caption(f"Each step is one {how} from the row of P of the last character; the red bar is the character "
+                   "it drew.")
         trace(samples, words.vocab)
 
 
@@ -116,9 +122,12 @@ temperature = bottom[1].number_input("Temperature", min_value=0.0, value=1.0, st
                                      help="P ** (1/T), rows renormalised: below 1 sharper, above 1 flatter.")
 max_len = bottom[2].number_input("Maximum length", min_value=1, value=MAX_LEN, step=1, key="gen_max_len",
                                  persist_state="session", help=f"Up to {MAX_LENGTH} characters.")
+sampler = bottom[3].segmented_control("Sampler", SAMPLERS, default="torch", required=True, key="gen_sampler",
+                                      format_func=SAMPLER_NAMES.get, persist_state="session", help=SAMPLER_NOTE)
 
 P, about = model_probs(model, k)
 st.caption(f"Model: {about}")
+st.caption(f"Sampler: {SAMPLER_NAMES[sampler]}. {SAMPLER_NOTE}")
 if n < 1:
     st.warning("Choose at least one name to draw.")
 else:
@@ -128,8 +137,9 @@ else:
         st.info(f"Cutting names at {MAX_LENGTH} characters, the longest this page draws.")
     try:
         with st.spinner("Drawing names …"):
-            samples = sample(P, words.vocab, min(n, MAX_NAMES), seed, temperature, prefix, min(max_len, MAX_LENGTH))
+            samples = sample(P, words.vocab, min(n, MAX_NAMES), seed, temperature, prefix, min(max_len, MAX_LENGTH),
+                             sampler=sampler)
     except BigramError as e:
         st.error(md(str(e)))
     else:
-        show(samples, P, words)
+        show(samples, P, words, sampler)
