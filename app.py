@@ -21,5 +21,6 @@ page = st.navigation([
     st.Page("views/smoothing.py", title="Smoothing vs regularisation", icon=":material/blur_on:", url_path="smoothing"),
     st.Page("views/generator.py", title="Name generator", icon=":material/auto_awesome:", url_path="generator"),
     st.Page("views/exercises.py", title="Exercises", icon=":material/school:", url_path="exercises"),
+    st.Page("views/lesson.py", title="Lesson", icon=":material/menu_book:", url_path="lesson"),
 ])
 page.run()

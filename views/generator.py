@@ -4,7 +4,7 @@ import streamlit as st
 import torch
 
 from bigram_core import BigramError, breakdown, dataset_nll, probabilities, probs, sample, score_words, uniform
-from bigram_core.sampling import MAX_LEN, SAMPLERS, Sample
+from bigram_core.sampling import MAX_LEN, SAMPLER_NAMES, SAMPLER_NOTE, SAMPLERS, Sample
 from ui import state
 from ui.charts import next_char_bars
 from ui.format import md, num, plotly_text
@@ -14,10 +14,6 @@ MAX_NAMES = 1000  # a table and a download of a thousand names is plenty; more o
 MAX_LENGTH = 100  # characters: the lecture's longest name has 15; a longer cut only widens the trace
 BAR, DRAWN = "#9ecae1", "#d62728"
 CURRENT = "background-color: rgba(214, 39, 40, 0.15)"
-SAMPLER_NAMES = {"torch": "today's torch", "video": "the video's"}
-SAMPLER_NOTE = ("Today's torch draws with torch.multinomial, whose algorithm changed after the lecture was "
-                "recorded; the video's sampler draws as torch did then, by inverse CDF with one float64 torch.rand "
-                "per draw, so seed 2147483647 gives the video's mor. axx. … instead of cexze. momasurailezitynn. …")
 
 
 def model_probs(model: str, k: float) -> tuple[torch.Tensor, str]:
