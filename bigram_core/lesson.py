@@ -66,7 +66,8 @@ PROVIDED = {
     "vocab": Provided("stoi, itos", "One token '.' instead of two: N is 27×27"),
     "N": Provided("N", "One token '.' instead of two: N is 27×27"),
     "P": Provided("P", "All rows at once, and the keepdim pitfall"),
-    "examples": Provided("xs, ys (every bigram of the data)", "One word, one-hot encoded"),
+    "examples": Provided("xs, ys (the two indices of every bigram, in the order its loop visits them)",
+                         "The likelihood of the whole training set"),
     "one_word": Provided("xs, ys, xenc", "One word, one-hot encoded"),
     "logits": Provided("W, logits", "A logit is a dot product"),
     "probs": Provided("probs", "Softmax: logits to probabilities"),
@@ -416,13 +417,13 @@ def chapter(number: int) -> Chapter:
 
 
 def snap(value: str | None) -> int:
-    """The chapter a URL's ?chapter= names, or the nearest one: a number is clamped to 1..len(CHAPTERS),
-    anything that is not a number gives 1."""
+    """The chapter a URL's ?chapter= names, or the nearest one: a number is rounded and clamped to
+    1..len(CHAPTERS); anything that is not a number gives 1."""
     try:
-        number = round(float(value))
-    except (TypeError, ValueError, OverflowError):
+        x = float(value)
+    except (TypeError, ValueError):
         return 1
-    return min(max(number, 1), len(CHAPTERS))
+    return 1 if x != x else round(min(max(x, 1), len(CHAPTERS)))  # x != x: nan
 
 
 def defined_in(name: str) -> int:
