@@ -3,7 +3,7 @@ import pytest
 
 from tests.apptest import assert_clean, open_page
 
-PAGES = ["dataset", "counts", "breakdown", "training", "smoothing", "generator", "exercises"]
+PAGES = ["dataset", "counts", "breakdown", "training", "smoothing", "generator", "exercises", "lesson"]
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -88,8 +88,8 @@ def main() -> None:
         st.code(result.code, language="python")
         if note := provided(number):
             st.caption(md(note) + " torch, F (torch.nn.functional) and np are imported.")
-        lines = result.output.count("\n")
-        st.code(result.output, language="text", height="content" if lines <= OUTPUT_LINES else 24 * OUTPUT_LINES)
+        tall = result.output.count("\n") > OUTPUT_LINES
+        st.code(result.output.rstrip("\n"), language="text", height=24 * OUTPUT_LINES if tall else "content")
     if picture is not None:
         with picture:
             draw(ch.picture, result, words)
