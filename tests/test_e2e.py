@@ -127,7 +127,7 @@ def test_lesson_walks_the_lecture_with_next(page, lecture_app):
 
     page.goto(lecture_app + "/lesson?chapter=1")
     for n in range(1, len(CHAPTERS) + 1):
-        header = page.locator('[data-testid="stMain"] h2')
+        header = page.locator('[data-testid="stMain"] h1')
         header.filter(has_text=f"{n}. {CHAPTERS[n - 1].title}").wait_for(timeout=60_000)
         assert page.url.endswith(f"/lesson?chapter={n}")
         title = next(t for t in LECTURE if number(t) == n)
@@ -147,4 +147,4 @@ def test_lesson_walks_the_lecture_with_next(page, lecture_app):
         else:
             page.locator("body").press("ArrowRight")  # the Next button's keyboard shortcut
     page.locator("body").press("ArrowLeft")
-    page.locator('[data-testid="stMain"] h2').filter(has_text=f"{len(CHAPTERS) - 1}. ").wait_for()
+    page.locator('[data-testid="stMain"] h1').filter(has_text=f"{len(CHAPTERS) - 1}. ").wait_for()

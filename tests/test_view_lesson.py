@@ -18,7 +18,7 @@ def test_every_chapter_shows_its_code_and_the_lectures_numbers(lecture, title):
     n = number(title)
     at = open_page("lesson", lecture, chapter=str(n))
     assert_clean(at)
-    assert at.header[0].value == f"{n}. {CHAPTERS[n - 1].title}"
+    assert at.title[0].value == f"{n}. {CHAPTERS[n - 1].title}"
     result = run(n, lecture.words)  # the same cell, run here: the page shows its code and what it printed
     assert at.code[0].value == result.code and at.code[1].value == result.output.rstrip("\n")
     shown = metrics(at)
@@ -33,7 +33,7 @@ def test_next_previous_and_the_list_move_the_url(lecture):
     assert at.button(key="lesson_next").proto.shortcut == "right"
     assert at.button(key="lesson_prev").proto.shortcut == "left"
     at.button(key="lesson_next").click().run()
-    assert at.query_params["chapter"] == "2" and at.header[0].value.startswith("2. ")
+    assert at.query_params["chapter"] == "2" and at.title[0].value.startswith("2. ")
     assert at.selectbox(key="lesson_chapter").value == 2
     at.selectbox(key="lesson_chapter").set_value(LAST).run()
     assert_clean(at)
@@ -46,7 +46,7 @@ def test_next_previous_and_the_list_move_the_url(lecture):
 def test_a_bad_chapter_in_the_url_snaps_to_the_nearest_with_a_note(bad, nearest):
     at = open_page("lesson", chapter=bad)
     assert_clean(at)
-    assert at.query_params["chapter"] == str(nearest) and at.header[0].value.startswith(f"{nearest}. ")
+    assert at.query_params["chapter"] == str(nearest) and at.title[0].value.startswith(f"{nearest}. ")
     assert at.info[0].value == f"There is no chapter {md(bad)}: this is chapter {nearest}, the nearest of 1 to {LAST}."
 
 

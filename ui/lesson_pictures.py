@@ -14,6 +14,7 @@ from ui.charts import matrix_heatmap, next_char_bars
 from ui.format import num, plotly_text
 
 BAR, HIGHLIGHT, WRONG = "#9ecae1", "#d62728", "#d62728"
+HEATMAP_PX = 900  # as on /counts: every cell fits its pair and count
 MAX_POINTS = 600  # a curve over 228,146 bigrams is drawn from every k-th one
 
 
@@ -24,6 +25,13 @@ def _layout(fig: go.Figure, height: int = 340, **layout) -> go.Figure:
 def _bars(x, y, title: str, colors=BAR, **layout) -> go.Figure:
     fig = go.Figure(go.Bar(x=[plotly_text(str(v)) for v in x], y=y, marker_color=colors))
     return _layout(fig, title=title, xaxis={"type": "category"}, **layout)
+
+
+def _examples(fig: go.Figure, n: int) -> go.Figure:
+    """A few examples by V characters: rows as tall as they need, every row and column labelled."""
+    fig.update_layout(height=120 + 44 * n)
+    fig.update_yaxes(scaleanchor=None, dtick=1, title_text="example: input")
+    return fig.update_xaxes(dtick=1)
 
 
 def _rows(xs: torch.Tensor, words: WordList) -> list[str]:
@@ -55,10 +63,12 @@ def heatmap(run: Run, words: WordList) -> None:
     N, V = run.values["N"], len(words.vocab)
     chars = np.array([plotly_text(c) for c in words.vocab.itos])
     text = np.char.add(np.char.add(np.char.add(chars[:, None], chars[None, :]), "<br>"), N.numpy().astype(str))
-    fig = matrix_heatmap(N, words.vocab, text=text if V <= 30 else None, colorbar="count", height=720, font_size=8)
+    fig = matrix_heatmap(N, words.vocab, text=text if V <= 30 else None, colorbar="count", height=HEATMAP_PX,
+                         font_size=9)
     # theme=None, as on /counts: Streamlit's theming of 729 labelled cells costs the browser ~0.7 s
-    fig.update_layout(template="plotly_white", font_family="Source Sans Pro, sans-serif")
-    st.plotly_chart(fig, theme=None)
+    fig.update_layout(template="plotly_white", font_family="Source Sans Pro, sans-serif", width=HEATMAP_PX + 60,
+                      margin={"l": 70, "r": 10, "t": 70, "b": 10})
+    st.plotly_chart(fig, theme=None, width="content")
 
 
 def row(run: Run, words: WordList) -> None:
@@ -107,8 +117,9 @@ def drift(run: Run, words: WordList) -> None:
 
 
 def onehot(run: Run, words: WordList) -> None:
-    fig = matrix_heatmap(run.values["xenc"], words.vocab, rows=_rows(run.values["xs"], words), height=260)
-    st.plotly_chart(fig.update_traces(showscale=False).update_yaxes(title_text="example: input"))
+    fig = matrix_heatmap(run.values["xenc"], words.vocab, rows=_rows(run.values["xs"], words))
+    fig.update_xaxes(title_text="position in the one-hot vector (its character)")
+    st.plotly_chart(_examples(fig.update_traces(showscale=False), len(run.values["xs"])))
 
 
 def neuron(run: Run, words: WordList) -> None:
@@ -117,9 +128,10 @@ def neuron(run: Run, words: WordList) -> None:
 
 
 def logits(run: Run, words: WordList) -> None:
-    fig = matrix_heatmap(run.values["logits"], words.vocab, rows=_rows(run.values["xs"], words), height=300,
+    fig = matrix_heatmap(run.values["logits"], words.vocab, rows=_rows(run.values["xs"], words),
                          colorscale="RdBu", zmid=0, colorbar="logit", hover="%{y} → %{x}: %{z:.4f}")
-    st.plotly_chart(fig.update_yaxes(title_text="example: input"))
+    fig.update_xaxes(title_text="neuron j (one per next character)")
+    st.plotly_chart(_examples(fig, len(run.values["xs"])))
 
 
 def softmax(run: Run, words: WordList) -> None:

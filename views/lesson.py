@@ -40,13 +40,13 @@ def chapter_from_url() -> int:
 # Previous / the chapter list / Next; ← and → turn the page as well.
 def navigation(number: int) -> None:
     prev, pick, nxt = st.columns([1, 4, 1], vertical_alignment="bottom")
-    prev.button("Previous", icon=":material/arrow_back:", on_click=go, args=(number - 1,), disabled=number == 1,
+    prev.button("Previous", on_click=go, args=(number - 1,), disabled=number == 1,
                 shortcut="left", width="stretch", key="lesson_prev")
-    nxt.button("Next", icon=":material/arrow_forward:", icon_position="right", on_click=go, args=(number + 1,),
+    nxt.button("Next", on_click=go, args=(number + 1,),
                disabled=number == LAST, shortcut="right", type="primary", width="stretch", key="lesson_next")
     st.session_state["lesson_chapter"] = number  # the list follows the URL (Previous, Next, a link)
-    pick.selectbox(f"Chapter (of {LAST})", range(1, LAST + 1), key="lesson_chapter",
-                   format_func=lambda n: f"{n}. {CHAPTERS[n - 1].title}",
+    pick.selectbox("Chapter", range(1, LAST + 1), key="lesson_chapter", label_visibility="collapsed",
+                   format_func=lambda n: f"Chapter {n} of {LAST}: {CHAPTERS[n - 1].title}",
                    on_change=lambda: go(st.session_state["lesson_chapter"]))
 
 
@@ -57,9 +57,9 @@ def provided(number: int) -> str:
     return "Defined by earlier chapters: " + "; ".join(given) + "." if given else ""
 
 
-# The numbers the cell printed, in large type.
-def metrics(result: Run) -> None:
-    columns = st.columns(min(len(result.metrics), 4) or 1)
+# The numbers the cell printed, in large type, `per_row` side by side in `where`.
+def metrics(result: Run, where, per_row: int) -> None:
+    columns = where.columns(min(len(result.metrics), per_row) or 1)
     for i, (label, value) in enumerate(result.metrics):
         shown = {"inf": "∞", "-inf": "−∞"}.get(value, value)  # the printed inf, as the lesson's text calls it
         columns[i % len(columns)].metric(md(label), md(shown))
@@ -67,11 +67,10 @@ def metrics(result: Run) -> None:
 
 def main() -> None:
     words = state.words()
-    st.title("Lesson: makemore, part 1")
     number = chapter_from_url()
     navigation(number)
     ch = chapter(number)
-    st.header(f"{number}. {ch.title}", anchor=False)
+    st.title(f"{number}. {ch.title}", anchor=False)
     st.write(md(fill(ch.text, words.words)))
     sampler = "torch"
     if ch.draws:
@@ -83,17 +82,15 @@ def main() -> None:
     if result.sample:
         st.info(f"This cell loops in Python over every bigram, so here it runs on the first {result.sample:,} of the "
                 f"{len(words.words):,} words (`words` is that sample).")
-    code, picture = st.columns([1, 1], gap="large") if ch.picture else (st.container(), None)
-    with code:
-        st.code(result.code, language="python")
-        if note := provided(number):
-            st.caption(md(note) + " torch, F (torch.nn.functional) and np are imported.")
-        tall = result.output.count("\n") > OUTPUT_LINES
-        st.code(result.output.rstrip("\n"), language="text", height=24 * OUTPUT_LINES if tall else "content")
-    if picture is not None:
-        with picture:
-            draw(ch.picture, result, words)
-    metrics(result)
+    code, right = st.columns([2, 1], gap="medium")
+    code.code(result.code, language="python")
+    if note := provided(number):
+        code.caption(md(note) + " torch, F (torch.nn.functional) and np are imported.")
+    right.caption("Output")
+    tall = result.output.count("\n") > OUTPUT_LINES
+    right.code(result.output.rstrip("\n"), language="text", height=24 * OUTPUT_LINES if tall else "content")
+    metrics(result, right, 2 if all(len(v) <= 8 for _, v in result.metrics) else 1)  # long values get a row
+    draw(ch.picture, result, words)
 
 
 main()
