@@ -125,7 +125,7 @@ for w in words:
         N28[stoi[ch1], stoi[ch2]] += 1
 print(tuple(N28.shape))
 print(N28[:, stoi['<S>']].sum().item() + N28[stoi['<E>']].sum().item())""",
-        needs=("words",), metrics=(("N28.shape", 0), ("counts in column <S> and row <E>", 1)), picture="N28",
+        needs=("words",), metrics=(("N28.shape", 0), ("column <S> + row <E>", 1)), picture="N28",
         keeps=("N28", "chars"), loops=True),
     Chapter(
         "One token '.' instead of two: N is 27×27",
@@ -195,8 +195,8 @@ for i in range(5):
         needs=("vocab", "N"), metrics=(("first name", 0), ("second name", 1)), draws=True),
     Chapter(
         "All rows at once, and the keepdim pitfall",
-        "Normalising every row at once needs the row sums as a column, shape (27, 1). Without keepdim=True the "
-        "sums have shape (27,), broadcasting treats them as a row (1, 27), and each column is divided instead.",
+        "Normalising every row at once needs the row sums as a column, shape ($V, 1). Without keepdim=True the "
+        "sums have shape ($V,), broadcasting treats them as a row (1, $V), and each column is divided instead.",
         """\
 P = N.float()
 P /= P.sum(1, keepdim=True)
@@ -257,8 +257,9 @@ print(f'{-log_likelihood.item() / (len(chs) - 1):.4f}')""",
         keeps=("P",)),
     Chapter(
         "The fourth decimal: float32 against float64",
-        "The loop above adds 228,146 float32 logs one by one. Near −560,000 a float32 can only step by 1/16, so "
-        "every addition is rounded and the roundings add up to the fourth decimal; float64 is exact to print.",
+        "The likelihood loop adds $B float32 logs one by one. A float32 keeps 24 significant bits, so each "
+        "addition to a large sum is rounded (near −560,000 to a multiple of 1/16), and the roundings add up to "
+        "the fourth decimal; float64 is exact to print.",
         """\
 for k in (0, 1):
     P = (N + k).float()
@@ -275,7 +276,7 @@ for k in (0, 1):
     Chapter(
         "One word, one-hot encoded",
         "Now the same model as a neural net. Its inputs are the bigrams' first characters, its labels the "
-        "second; a character index becomes a vector of 27 zeros with a single 1.",
+        "second; a character index becomes a vector of $V zeros with a single 1.",
         """\
 xs, ys = [], []
 for w in words[:1]:
@@ -292,7 +293,7 @@ print(tuple(xenc.shape))""",
         keeps=("xenc", "xs")),
     Chapter(
         "A single neuron",
-        "A neuron has one weight per input: the one-hot has 27 entries, so W is 27×1, and xenc @ W gives one "
+        "A neuron has one weight per input: the one-hot has $V entries, so W is $V×1, and xenc @ W gives one "
         "number per example. Because the input is one-hot, it simply picks row xs[i] of W.",
         """\
 g = torch.Generator().manual_seed(2147483647)
@@ -304,7 +305,7 @@ print(torch.equal(out[:, 0], W[xs, 0]))""",
         keeps=("out", "xs")),
     Chapter(
         "A logit is a dot product",
-        "With 27 neurons, one per possible next character, W is 27×27 and each example gets 27 logits. Entry "
+        "With $V neurons, one per possible next character, W is $V×$V and each example gets $V logits. Entry "
         "[$ROW, $COL] is example $ROW's input vector dotted with neuron $COL's weights.",
         """\
 g = torch.Generator().manual_seed(2147483647)
@@ -338,7 +339,8 @@ for i in range(len(xs)):
     nlls[i] = -torch.log(p)
     print(f'{itos[x]}{itos[y]}  p={p.item():.6f}  nll={nlls[i].item():.6f}')
 print(f'{nlls.mean().item():.4f}')""",
-        needs=("vocab", "one_word", "logits", "probs"), metrics=(("average negative log-likelihood", -1),), picture="nlls",
+        needs=("vocab", "one_word", "logits", "probs"), metrics=(("average negative log-likelihood", -1),),
+        picture="nlls",
         keeps=("nlls",)),
     Chapter(
         "Backward, and one step downhill",
@@ -395,7 +397,7 @@ for i in range(5):
         needs=("vocab", "W"), metrics=(("first name", 0), ("second name", 1)), draws=True),
     Chapter(
         "Counts and net are the same model",
-        "exp(W) plays the role of the counts: softmax(W) is a 27×27 table of probabilities like P, and gradient "
+        "exp(W) plays the role of the counts: softmax(W) is a $V×$V table of probabilities like P, and gradient "
         "descent brings its loss down toward the counts' loss, the best a bigram table can do here. The pull of W "
         "toward 0 plays the role of smoothing.",
         """\
@@ -465,7 +467,8 @@ def source(ch: Chapter, words: Sequence[str], sampler: str = "torch") -> str:
     n_first = len(words[0]) + 1 if words else 1
     code = _insert(ch.code, "$DRAW", DRAWS[sampler])
     return string.Template(code).substitute(
-        V=len(vocab), FIRST=vocab.itos[1 % len(vocab)], WORD=word, WORDQ=wordq, LAST=word[-1], Q=wordq[-1],
+        V=len(vocab), B=f"{sum(len(w) + 1 for w in words):,}", FIRST=vocab.itos[1 % len(vocab)],
+        WORD=word, WORDQ=wordq, LAST=word[-1], Q=wordq[-1],
         ROW=min(3, n_first - 1), COL=min(13, len(vocab) - 1))
 
 

@@ -18,7 +18,7 @@ LECTURE = {
     "The data": {"names": "32033", "shortest, longest": "2 15"},
     "Bigrams of one word": {"bigrams in the first word": "5"},
     "Counting in a dictionary": {"distinct bigrams": "627"},
-    "Counting in a tensor": {"N28.shape": "(28, 28)", "counts in column <S> and row <E>": "0"},
+    "Counting in a tensor": {"N28.shape": "(28, 28)", "column <S> + row <E>": "0"},
     "One token": {"N.shape": "(27, 27)", "N[0, 1]: words that start with 'a'": "4410"},
     "The count matrix": {"the largest cell": "n.", "its count": "6763"},
     "Row 0": {"p[1]: P(a word starts with 'a')": "0.1377"},

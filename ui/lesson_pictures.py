@@ -34,6 +34,12 @@ def _examples(fig: go.Figure, n: int) -> go.Figure:
     return fig.update_xaxes(dtick=1)
 
 
+def _square(fig: go.Figure) -> go.Figure:
+    """A V×V matrix drawn square and as wide as on /counts, its plot area giving up width (not range) to stay so."""
+    fig.update_layout(width=HEATMAP_PX + 60, height=HEATMAP_PX)
+    return fig.update_xaxes(constrain="domain").update_yaxes(constrain="domain")
+
+
 def _rows(xs: torch.Tensor, words: WordList) -> list[str]:
     """Row labels for examples: 'i: c', example i with input character c."""
     return [f"{i}: {plotly_text(words.vocab.itos[x])}" for i, x in enumerate(xs.tolist())]
@@ -55,18 +61,17 @@ def dict_table(run: Run, words: WordList) -> None:
 
 def n28(run: Run, words: WordList) -> None:
     labels = [plotly_text(c) for c in run.values["chars"]] + ["&lt;S&gt;", "&lt;E&gt;"]
-    fig = matrix_heatmap(run.values["N28"], words.vocab, rows=labels, cols=labels, colorbar="count", height=520)
-    st.plotly_chart(fig)
+    fig = matrix_heatmap(run.values["N28"], words.vocab, rows=labels, cols=labels, colorbar="count")
+    st.plotly_chart(_square(fig).update_xaxes(tickangle=0), width="content")
 
 
 def heatmap(run: Run, words: WordList) -> None:
     N, V = run.values["N"], len(words.vocab)
     chars = np.array([plotly_text(c) for c in words.vocab.itos])
     text = np.char.add(np.char.add(np.char.add(chars[:, None], chars[None, :]), "<br>"), N.numpy().astype(str))
-    fig = matrix_heatmap(N, words.vocab, text=text if V <= 30 else None, colorbar="count", height=HEATMAP_PX,
-                         font_size=9)
+    fig = _square(matrix_heatmap(N, words.vocab, text=text if V <= 30 else None, colorbar="count", font_size=9))
     # theme=None, as on /counts: Streamlit's theming of 729 labelled cells costs the browser ~0.7 s
-    fig.update_layout(template="plotly_white", font_family="Source Sans Pro, sans-serif", width=HEATMAP_PX + 60,
+    fig.update_layout(template="plotly_white", font_family="Source Sans Pro, sans-serif",
                       margin={"l": 70, "r": 10, "t": 70, "b": 10})
     st.plotly_chart(fig, theme=None, width="content")
 
@@ -149,8 +154,11 @@ def nlls(run: Run, words: WordList) -> None:
 
 def grad(run: Run, words: WordList) -> None:
     fig = matrix_heatmap(run.values["W.grad"], words.vocab, colorscale="RdBu", zmid=0, colorbar="W.grad",
-                         height=520, hover="W.grad[%{y}, %{x}] = %{z:.5f}")
-    st.plotly_chart(fig.update_yaxes(title_text="input character").update_xaxes(title_text="neuron"))
+                         hover="W.grad[%{y}, %{x}] = %{z:.5f}")
+    fig.update_yaxes(title_text="input character (row of W)").update_xaxes(title_text="neuron (column of W)")
+    st.plotly_chart(_square(fig), width="content")
+    st.caption("W.grad after the last backward. Red: a negative gradient, so the step −0.1 · W.grad raises that "
+               "weight, as it does for each example's correct next character.")
 
 
 def losses(run: Run, words: WordList) -> None:
@@ -164,7 +172,8 @@ def same(run: Run, words: WordList) -> None:
     fig = go.Figure([go.Scatter(x=P, y=P_net, mode="markers", marker={"size": 5, "opacity": 0.6}, name="cells"),
                      go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line={"dash": "dot", "color": "grey"},
                                 name="P_net = P")])
-    st.plotly_chart(_layout(fig, 420, title="Every cell: the counts' P against the net's", xaxis_title="P (counts, k = 1)",
+    st.plotly_chart(_layout(fig, 420, title="Every cell: the counts' P against the net's",
+                            xaxis_title="P (counts, k = 1)",
                             yaxis_title="P_net (softmax W)", showlegend=False))
 
 

@@ -57,9 +57,10 @@ def provided(number: int) -> str:
     return "Defined by earlier chapters: " + "; ".join(given) + "." if given else ""
 
 
-# The numbers the cell printed, in large type, `per_row` side by side in `where`.
-def metrics(result: Run, where, per_row: int) -> None:
-    columns = where.columns(min(len(result.metrics), per_row) or 1)
+# The numbers the cell printed, in large type: four to a row, fewer when they are long.
+def metrics(result: Run, where) -> None:
+    longest = max((len(value) for _, value in result.metrics), default=0)
+    columns = where.columns(min(len(result.metrics), 4 if longest <= 7 else 2 if longest <= 12 else 1) or 1)
     for i, (label, value) in enumerate(result.metrics):
         shown = {"inf": "∞", "-inf": "−∞"}.get(value, value)  # the printed inf, as the lesson's text calls it
         columns[i % len(columns)].metric(md(label), md(shown))
@@ -74,22 +75,25 @@ def main() -> None:
     st.write(md(fill(ch.text, words.words)))
     sampler = "torch"
     if ch.draws:
-        sampler = st.segmented_control("Sampler", SAMPLERS, default="torch", required=True, key="lesson_sampler",
-                                       format_func=SAMPLER_NAMES.get, persist_state="session")
-        st.caption(SAMPLER_NOTE)
+        control, note = st.columns([1, 3], vertical_alignment="center")
+        sampler = control.segmented_control("Sampler", SAMPLERS, default="torch", required=True,
+                                            key="lesson_sampler", format_func=SAMPLER_NAMES.get,
+                                            persist_state="session")
+        note.caption(SAMPLER_NOTE)
     with st.spinner("Running the cell …" + (" a Python loop over every bigram takes seconds." if ch.loops else "")):
         result = cell(words.digest, number, sampler, words)
     if result.sample:
         st.info(f"This cell loops in Python over every bigram, so here it runs on the first {result.sample:,} of the "
                 f"{len(words.words):,} words (`words` is that sample).")
-    code, right = st.columns([2, 1], gap="medium")
-    code.code(result.code, language="python")
+    st.code(result.code, language="python", wrap_lines=True)
     if note := provided(number):
-        code.caption(md(note) + " torch, F (torch.nn.functional) and np are imported.")
-    right.caption("Output")
+        st.caption(md(note) + " torch, F (torch.nn.functional) and np are imported.")
+    output, numbers = st.columns([1, 2], gap="large")
+    output.caption("Output")
     tall = result.output.count("\n") > OUTPUT_LINES
-    right.code(result.output.rstrip("\n"), language="text", height=24 * OUTPUT_LINES if tall else "content")
-    metrics(result, right, 2 if all(len(v) <= 8 for _, v in result.metrics) else 1)  # long values get a row
+    output.code(result.output.rstrip("\n"), language="text", wrap_lines=True,
+                height=24 * OUTPUT_LINES if tall else "content")
+    metrics(result, numbers)
     draw(ch.picture, result, words)
 
 
