@@ -66,12 +66,12 @@ PROVIDED = {
     "vocab": Provided("stoi, itos", "One token '.' instead of two: N is 27×27"),
     "N": Provided("N", "One token '.' instead of two: N is 27×27"),
     "P": Provided("P", "All rows at once, and the keepdim pitfall"),
-    "examples": Provided("xs, ys (the two indices of every bigram, in the order its loop visits them)",
+    "examples": Provided("xs, ys: every bigram's two indices, in the loop's order",
                          "The likelihood of the whole training set"),
     "one_word": Provided("xs, ys, xenc", "One word, one-hot encoded"),
     "logits": Provided("W, logits", "A logit is a dot product"),
     "probs": Provided("probs", "Softmax: logits to probabilities"),
-    "W": Provided("W (after the 100 steps)", "Gradient descent on every bigram"),
+    "W": Provided("W after the 100 steps", "Gradient descent on every bigram"),
 }
 
 
@@ -270,8 +270,7 @@ for k in (0, 1):
     print(f'{-running[-1] / len(xs):.4f}')
     print(f'{-exact.item() / len(xs):.4f}')""",
         needs=("N", "examples"),
-        metrics=(("k = 0, float32 running sum", 0), ("k = 0, float64", 1), ("k = 1, float32 running sum", 2),
-                 ("k = 1, float64", 3)),
+        metrics=(("float32, k = 0", 0), ("float64, k = 0", 1), ("float32, k = 1", 2), ("float64, k = 1", 3)),
         picture="drift", keeps=("running", "logp")),
     Chapter(
         "One word, one-hot encoded",

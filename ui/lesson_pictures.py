@@ -108,8 +108,9 @@ def word_table(run: Run, words: WordList) -> None:
 def smoothed_row(run: Run, words: WordList) -> None:
     word, wordq = impossible_word(words.vocab, words.counts, words.words)
     last, q = words.vocab.stoi[word[-1]], wordq[-1]
-    fig = next_char_bars(run.values["P"][last], words.vocab, f"P(next | '{plotly_text(word[-1])}') at k = 1")
-    st.plotly_chart(fig.update_traces(marker_color=[HIGHLIGHT if c == q else BAR for c in words.vocab.itos]))
+    fig = next_char_bars(run.values["P"][last], words.vocab, f"P(next | '{plotly_text(word[-1])}') at k = 1, log scale")
+    fig.update_traces(marker_color=[HIGHLIGHT if c == q else BAR for c in words.vocab.itos])
+    st.plotly_chart(fig.update_yaxes(type="log"))  # log: the smoothed pair is a thousand times below the likely ones
 
 
 def drift(run: Run, words: WordList) -> None:

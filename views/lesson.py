@@ -54,7 +54,7 @@ def navigation(number: int) -> None:
 def provided(number: int) -> str:
     ch = chapter(number)
     given = [f"{PROVIDED[n].names} (chapter {defined_in(n)})" for n in ch.needs if defined_in(n) != number]
-    return "Defined by earlier chapters: " + "; ".join(given) + "." if given else ""
+    return "Defined earlier: " + "; ".join(given) + ". " if given else ""
 
 
 # The numbers the cell printed, in large type: four to a row, fewer when they are long.
@@ -86,8 +86,7 @@ def main() -> None:
         st.info(f"This cell loops in Python over every bigram, so here it runs on the first {result.sample:,} of the "
                 f"{len(words.words):,} words (`words` is that sample).")
     st.code(result.code, language="python", wrap_lines=True)
-    if note := provided(number):
-        st.caption(md(note) + " torch, F (torch.nn.functional) and np are imported.")
+    st.caption(md(provided(number) + "Imported: torch, torch.nn.functional as F, numpy as np."))
     output, numbers = st.columns([1, 2], gap="large")
     output.caption("Output")
     tall = result.output.count("\n") > OUTPUT_LINES
