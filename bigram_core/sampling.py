@@ -12,10 +12,9 @@ MAX_LEN = 50
 # torch: today's torch.multinomial. video: what torch.multinomial drew when the lecture was recorded
 # (mor. axx. …), reproduced by inverse-CDF sampling with one float64 uniform per draw.
 SAMPLERS = ("torch", "video")
-SAMPLER_NAMES = {"torch": "today's torch", "video": "the video's"}
-SAMPLER_NOTE = ("Today's torch draws with torch.multinomial, whose algorithm changed after the lecture was "
-                "recorded; the video's sampler draws as torch did then, by inverse CDF with one float64 torch.rand "
-                "per draw, so seed 2147483647 gives the video's mor. axx. … instead of cexze. momasurailezitynn. …")
+SAMPLER_NOTE = ("torch is today's torch.multinomial, whose algorithm changed after the lecture was recorded; video "
+                "draws as torch did then (inverse CDF, one float64 torch.rand per draw), so seed 2147483647 gives the "
+                "video's mor. axx. … instead of cexze. momasurailezitynn. …")
 
 
 @dataclass(frozen=True)

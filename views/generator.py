@@ -4,7 +4,7 @@ import streamlit as st
 import torch
 
 from bigram_core import BigramError, breakdown, dataset_nll, probabilities, probs, sample, score_words, uniform
-from bigram_core.sampling import MAX_LEN, SAMPLER_NAMES, SAMPLER_NOTE, SAMPLERS, Sample
+from bigram_core.sampling import MAX_LEN, SAMPLER_NOTE, SAMPLERS, Sample
 from ui import state
 from ui.charts import next_char_bars
 from ui.format import md, num, plotly_text
@@ -119,11 +119,11 @@ temperature = bottom[1].number_input("Temperature", min_value=0.0, value=1.0, st
 max_len = bottom[2].number_input("Maximum length", min_value=1, value=MAX_LEN, step=1, key="gen_max_len",
                                  persist_state="session", help=f"Up to {MAX_LENGTH} characters.")
 sampler = bottom[3].segmented_control("Sampler", SAMPLERS, default="torch", required=True, key="gen_sampler",
-                                      format_func=SAMPLER_NAMES.get, persist_state="session", help=SAMPLER_NOTE)
+                                      persist_state="session", help=SAMPLER_NOTE)
 
 P, about = model_probs(model, k)
 st.caption(f"Model: {about}")
-st.caption(f"Sampler: {SAMPLER_NAMES[sampler]}. {SAMPLER_NOTE}")
+st.caption(f"Sampler: {SAMPLER_NOTE}")
 if n < 1:
     st.warning("Choose at least one name to draw.")
 else:

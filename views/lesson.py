@@ -7,7 +7,7 @@ import streamlit as st
 
 from bigram_core import WordList
 from bigram_core.lesson import CHAPTERS, PROVIDED, Run, chapter, defined_in, fill, run, snap
-from bigram_core.sampling import SAMPLER_NAMES, SAMPLER_NOTE, SAMPLERS
+from bigram_core.sampling import SAMPLER_NOTE, SAMPLERS
 from ui import state
 from ui.format import md
 from ui.lesson_pictures import draw
@@ -77,8 +77,7 @@ def main() -> None:
     if ch.draws:
         control, note = st.columns([1, 3], vertical_alignment="center")
         sampler = control.segmented_control("Sampler", SAMPLERS, default="torch", required=True,
-                                            key="lesson_sampler", format_func=SAMPLER_NAMES.get,
-                                            persist_state="session")
+                                            key="lesson_sampler", persist_state="session")
         note.caption(SAMPLER_NOTE)
     with st.spinner("Running the cell …" + (" a Python loop over every bigram takes seconds." if ch.loops else "")):
         result = cell(words.digest, number, sampler, words)
