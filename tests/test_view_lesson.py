@@ -50,6 +50,12 @@ def test_a_bad_chapter_in_the_url_snaps_to_the_nearest_with_a_note(bad, nearest)
     assert at.info[0].value == f"There is no chapter {md(bad)}: this is chapter {nearest}, the nearest of 1 to {LAST}."
 
 
+def test_a_chapter_written_with_a_leading_zero_needs_no_note():
+    at = open_page("lesson", chapter="09")
+    assert_clean(at)
+    assert at.title[0].value.startswith("9. ") and not at.info
+
+
 def test_the_video_sampler_in_the_lesson(lecture):
     at = open_page("lesson", lecture, chapter=str(number("Sampling names")))
     assert at.button_group(key="lesson_sampler").value == "torch" and "multinomial" in at.code[0].value

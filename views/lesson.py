@@ -31,7 +31,7 @@ def chapter_from_url() -> int:
     """?chapter= snapped to a chapter that exists, with a note when it was not one."""
     raw = st.query_params.get("chapter")
     number = snap(raw)
-    if raw is not None and raw != str(number):
+    if raw is not None and not (raw.strip().isdigit() and int(raw) == number):  # "09" is chapter 9, no note
         st.info(f"There is no chapter {md(raw)}: this is chapter {number}, the nearest of 1 to {LAST}.")
     go(number)
     return number
