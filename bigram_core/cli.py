@@ -21,7 +21,7 @@ from .errors import BigramError
 from .evaluate import breakdown, dataset_nll
 from .neural import INITS, METHODS, fit, probs
 from .ngram import MAX_CELLS, ORDERS, check_order, contexts_seen, ngram_counts, ngram_examples
-from .sampling import SEED, sample
+from .sampling import SAMPLERS, SEED, sample
 from .splits import PARTS, SPLIT_SEED, split
 from .tuning import MODELS, STRENGTH, examples_nll, tune
 from .vocab import Vocabulary
@@ -91,6 +91,8 @@ def build_parser(prog: str = "python -m bigram_core", more: Callable | None = No
     p.add_argument("-n", type=count_up_to(MAX_NAMES), default=5, help="how many names")
     p.add_argument("--temperature", type=float, default=1.0)
     p.add_argument("--prefix", default="")
+    p.add_argument("--sampler", choices=SAMPLERS, default="torch",
+                   help="torch: today's torch.multinomial; video: the draws the lecture's video shows (mor. axx. …)")
     sub.add_parser("train", parents=[common, order, train], help="gradient descent on the one-layer net")
     p = sub.add_parser("tune", parents=[common, order, splitting],
                        help="choose smoothing k or regularisation λ on dev, report the test loss once")
@@ -181,7 +183,8 @@ def cmd_evaluate(args, words):
 
 def cmd_sample(args, words):
     P = model_probs(args, words.words, words.vocab, all_counts(args, words))
-    samples = sample(P, words.vocab, args.n, args.seed, args.temperature, args.prefix, order=order_of(args))
+    samples = sample(P, words.vocab, args.n, args.seed, args.temperature, args.prefix,
+                     order=order_of(args), sampler=args.sampler)
     return {"names": [s.name for s in samples]}
 
 

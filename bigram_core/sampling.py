@@ -9,6 +9,12 @@ from .vocab import BOUNDARY, Vocabulary
 
 SEED = 2147483647
 MAX_LEN = 50
+# torch: today's torch.multinomial. video: what torch.multinomial drew when the lecture was recorded
+# (mor. axx. …), reproduced by inverse-CDF sampling with one float64 uniform per draw.
+SAMPLERS = ("torch", "video")
+SAMPLER_NOTE = ("torch is today's torch.multinomial, whose algorithm changed after the lecture was recorded; video "
+                "draws as torch did then (inverse CDF, one float64 torch.rand per draw), so seed 2147483647 gives the "
+                "video's mor. axx. … instead of cexze. momasurailezitynn. …")
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,16 @@ def with_temperature(P: torch.Tensor, temperature: float) -> torch.Tensor:
     return torch.softmax(logits, dim=1).to(P.dtype)
 
 
+def draw(p: torch.Tensor, g: torch.Generator, sampler: str = "torch") -> int:
+    """One index drawn from the row p (V,) with generator g, by `sampler` (see SAMPLERS)."""
+    if sampler == "torch":
+        return torch.multinomial(p, num_samples=1, replacement=True, generator=g).item()
+    u = torch.rand(1, dtype=torch.float64, generator=g)
+    cdf = p.double().cumsum(0)
+    cdf = cdf / cdf[-1]  # the last entry is exactly 1 > u, so an index always exists
+    return int(torch.searchsorted(cdf, u, right=True))  # right: a zero-probability index is never drawn
+
+
 def sample(
     P: torch.Tensor,
     vocab: Vocabulary,
@@ -55,13 +71,17 @@ def sample(
     prefix: str = "",
     max_len: int = MAX_LEN,
     order: int = 2,
+    sampler: str = "torch",
 ) -> list[Sample]:
     """n names drawn from P (V, V) with a fresh torch.Generator seeded `seed`, as the lecture does.
 
     Each name starts after `prefix` (from '.' when empty) and draws one character at a time with
     torch.multinomial from the row of the last character, until '.' or `max_len` characters.
     At order n (ngram.py) P is (V^(n−1), V) and the row is that of the last n−1 characters, '.'-padded.
+    sampler "video" draws as torch did when the lecture was recorded, one float64 uniform per draw (draw()).
     """
+    if sampler not in SAMPLERS:
+        raise BigramError(f"sampler must be one of {', '.join(SAMPLERS)}; got {sampler!r}.")
     if n < 0:
         raise BigramError(f"The number of names must be ≥ 0; got {n}.")
     if max_len < 1:
@@ -79,7 +99,7 @@ def sample(
         context = ([0] * (order - 1) + prefix_ids)[len(prefix_ids):]  # the last n−1 characters, '.'-padded
         while len(out) < max_len:
             p = P[context_index(context, len(vocab))]
-            nxt = torch.multinomial(p, num_samples=1, replacement=True, generator=g).item()
+            nxt = draw(p, g, sampler)
             steps.append(Step(vocab.decode(context), p, vocab.itos[nxt], float(p[nxt])))
             context = context[1:] + [nxt]
             if nxt == 0:

@@ -60,6 +60,13 @@ def test_sample_neural_prints_the_lectures_names(lecture):
     assert result.stdout.split() == ["cexze", "momasurailezityha", "konimittain", "llayn", "ka"]
 
 
+def test_sample_video_sampler_prints_the_videos_names(capsys, lecture):
+    data = ["--data", str(LECTURE_NAMES)]
+    assert run_json(capsys, "sample", *data, "--sampler", "video")["names"] == [
+        "mor", "axx", "minaymoryles", "kondlaisah", "anchshizarie"]
+    assert run_json(capsys, "sample", *data, "--sampler", "torch")["names"][0] == "cexze"
+
+
 def test_sample_options(capsys):
     names = run_json(capsys, "sample", "-n", "8", "--prefix", "jo", "--temperature", "0.7", "--seed", "1")["names"]
     assert len(names) == 8 and all(n.startswith("jo") for n in names)
@@ -105,6 +112,7 @@ def test_extreme_but_valid_settings(capsys):
     (["train", "--lr", "1e9", "--steps", "50"], "diverged at step"),
     (["train", "--steps", "ten"], "'ten' is not a whole number"),
     (["train", "--init", "ones"], "invalid choice"),
+    (["sample", "--sampler", "numpy"], "invalid choice: 'numpy'"),
     (["dance"], "invalid choice"),
 ])
 def test_bad_input_exit_2_one_line(argv, message):

@@ -139,3 +139,33 @@ def step_metric(page, label: str) -> str:
     metric = page.locator('[data-testid="stMetric"]').filter(
         has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")))
     return metric.first.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def test_lesson_walks_the_lecture_with_next(page, lecture_app):
+    """Every chapter in turn from a link to chapter 1, by the Next button and by the → key, each with its number."""
+    from bigram_core.lesson import CHAPTERS
+    from tests.test_lesson import LECTURE, number
+
+    page.goto(lecture_app + "/lesson?chapter=1")
+    for n in range(1, len(CHAPTERS) + 1):
+        header = page.locator('[data-testid="stMain"] h1')
+        header.filter(has_text=f"{n}. {CHAPTERS[n - 1].title}").wait_for(timeout=60_000)
+        assert page.url.endswith(f"/lesson?chapter={n}")
+        title = next(t for t in LECTURE if number(t) == n)
+        expected = [{"inf": "∞"}.get(v, v) for v in LECTURE[title].values()]
+        # the header is drawn before the cell has run: wait for its numbers (a cold cell runs for seconds)
+        page.wait_for_function(
+            "want => { const shown = [...document.querySelectorAll('[data-testid=\"stMetricValue\"]')]"
+            ".map(m => m.innerText.trim()); return shown.length > 0 && want.every(w => shown.includes(w)); }",
+            arg=expected, timeout=60_000)
+        wait_idle(page)
+        no_exception(page)
+        shot(page, f"lesson_{n:02d}")
+        if n == len(CHAPTERS):
+            assert page.get_by_role("button", name="Next").is_disabled()
+        elif n % 2:
+            page.get_by_role("button", name="Next").click()
+        else:
+            page.locator("body").press("ArrowRight")  # the Next button's keyboard shortcut
+    page.locator("body").press("ArrowLeft")
+    page.locator('[data-testid="stMain"] h1').filter(has_text=f"{len(CHAPTERS) - 1}. ").wait_for()

@@ -17,6 +17,7 @@ from streamlit.runtime.caching.cache_data_api import _data_caches
 
 from bigram_core import MAX_BYTES, SEED, fit, load_bundled, parse_text
 from bigram_core.data import MAX_CHARACTERS
+from bigram_core.lesson import CHAPTERS
 from tests.apptest import assert_clean, open_page, run_until_done
 from ui.format import code, md, plotly_text
 from ui.pages import NAMES
@@ -76,6 +77,11 @@ def use_the_list(at, page: str, words) -> None:
         assert all(name.startswith(first[0]) for name in at.dataframe[0].value["name"])
     elif page == "exercises":
         at.toggle(key="ex_dedupe").set_value(True).run()
+    elif page == "lesson":  # every chapter's cell runs on the list's own words
+        for n in range(1, len(CHAPTERS) + 1):
+            at.selectbox(key="lesson_chapter").set_value(n).run()
+            assert_clean(at)
+            assert at.metric and all(m.value for m in at.metric), n
 
 
 @pytest.mark.parametrize("page", PAGES)

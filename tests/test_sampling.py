@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from bigram_core import BigramError, probabilities, sample, uniform
-from bigram_core.sampling import names, with_temperature
+from bigram_core.sampling import draw, names, with_temperature
 
 
 def test_counts_model_gives_the_lectures_names(lecture, lecture_N):
@@ -54,3 +54,22 @@ def test_prefix_and_max_length(lecture, lecture_N):
 def test_bad_counts():
     with pytest.raises(BigramError):
         sample(uniform(3), None, -1)
+
+
+def test_video_sampler_gives_the_videos_names(lecture, lecture_N):
+    P = probabilities(lecture_N, 1)
+    got = names(sample(P, lecture.vocab, 5, seed=2147483647, sampler="video"))
+    assert got == ["mor.", "axx.", "minaymoryles.", "kondlaisah.", "anchshizarie."]
+    assert got != names(sample(P, lecture.vocab, 5, seed=2147483647))  # today's torch draws 'c' first
+
+
+def test_video_sampler_is_the_inverse_cdf_and_never_draws_a_zero():
+    p = torch.tensor([0.0, 0.25, 0.0, 0.75, 0.0])
+    g = torch.Generator().manual_seed(0)
+    us = torch.rand(2000, dtype=torch.float64, generator=g)
+    g = torch.Generator().manual_seed(0)
+    draws = [draw(p, g, "video") for _ in range(2000)]
+    assert draws == [1 if u < 0.25 else 3 for u in us.tolist()]  # the first index whose cdf exceeds u
+    assert 0.2 < draws.count(1) / 2000 < 0.3
+    with pytest.raises(BigramError, match="sampler must be one of torch, video"):
+        sample(uniform(3), None, 1, sampler="numpy")

@@ -110,9 +110,18 @@ def test_top_bigrams(lecture):
     assert top["P(next | previous)"].iloc[3] == pytest.approx(4411 / (32033 + 27))  # P('a' | '.') at k = 1
 
 
+def test_every_pair_counted(lecture):
+    pairs = open_page("counts", lecture).dataframe[1].value
+    assert len(pairs) == 627 and pairs["count"].sum() == 228146  # every nonzero cell of N, once
+    assert pairs["bigram"].tolist()[:3] == ["n.", "a.", "an"] and pairs["count"].tolist()[:3] == [6763, 6640, 5438]
+    assert (pairs["previous"] + pairs["next"] == pairs["bigram"]).all()
+    row = pairs.set_index("bigram").loc["qu"]
+    assert row["count"] == 206 and row["P(next | previous)"] == pytest.approx(207 / (272 + 27))
+
+
 def test_keepdim_pitfall(lecture):
     at = open_page("counts", lecture)
-    assert not at.get_by_key("counts_keepdim_bug").value and len(at.dataframe) == 1
+    assert not at.get_by_key("counts_keepdim_bug").value and len(at.dataframe) == 2  # top bigrams, every pair
     at.toggle(key="counts_keepdim_bug").set_value(True).run()
     assert_clean(at)
     right, wrong = (np.array(trace["y"]) for trace in figure(at, "row_sums")["data"])

@@ -39,6 +39,14 @@ def test_trained_net_draws_the_lectures_names(five):
     assert "the net after the lecture's 100 steps" in five.caption[0].value
 
 
+def test_video_sampler_draws_the_videos_names(five):
+    assert five.button_group(key="gen_sampler").value == "torch"
+    five.button_group(key="gen_sampler").set_value("video").run()
+    assert_clean(five)
+    assert names(five) == ["mor", "axx", "minaymoryles", "kondlaisah", "anchshizarie"]
+    assert five.caption[1].value.startswith("Sampler: torch is today's") and "inverse CDF" in five.caption[1].value
+
+
 def test_each_name_has_its_nll_and_whether_it_is_in_the_data(lecture, lecture_N):
     at = open_page("generator", lecture)
     at.number_input(key="gen_n").set_value(100).run()

@@ -29,14 +29,20 @@ def matrix_heatmap(
     colorbar: str = "",
     height: int = 560,
     font_size: int = 9,
+    rows: list[str] | None = None,
+    cols: list[str] | None = None,
+    zmid: float | None = None,
 ) -> go.Figure:
-    """Z (V, V) as the lecture draws it: row = previous character (top to bottom), column = next."""
+    """Z (V, V) as the lecture draws it: row = previous character (top to bottom), column = next.
+
+    `rows` and `cols` label a matrix of another shape, (len(rows), len(cols)), such as the one-hot of a word.
+    """
     labels = list(vocab.itos)
     fig = go.Figure(
         go.Heatmap(
             z=Z.numpy() if isinstance(Z, torch.Tensor) else Z,
-            x=labels,
-            y=labels,
+            x=labels if cols is None else cols,
+            y=labels if rows is None else rows,
             text=text,
             texttemplate="%{text}" if text is not None else None,
             textfont={"size": font_size},
@@ -45,6 +51,7 @@ def matrix_heatmap(
             colorscale=colorscale,
             zmin=zmin,
             zmax=zmax,
+            zmid=zmid,
             colorbar={"title": {"text": colorbar}, "thickness": 12},
             xgap=1,
             ygap=1,

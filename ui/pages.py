@@ -21,6 +21,7 @@ class View:
 
 VIEWS = (
     View("dataset", "Dataset", ":material/list:", ""),
+    View("lesson", "Lesson", ":material/menu_book:", "lesson", "chapter=9"),
     View("counts", "Counts", ":material/grid_on:", "counts"),
     View("breakdown", "Breakdown", ":material/troubleshoot:", "breakdown", "word=andrej"),
     View("training", "Training", ":material/model_training:", "training"),

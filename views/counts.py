@@ -229,3 +229,19 @@ if st.toggle("Normalise without keepdim=True", key="counts_keepdim_bug", persist
     )
     st.caption(f"Both columns use seed {seed}. torch.multinomial renormalises each row it draws from, so the wrong "
                "P still samples, but each next character j is weighted by 1 / row j's total: rare characters win.")
+
+seen_all = [(context + pair, count) for pair, count in top_bigrams(N, vocab, V * V) if count]
+st.subheader(f"Every {gram} counted" + (f" after '{md(context)}'" if context else ""))
+st.caption(f"The lecture's dictionary of counts in full: {len(seen_all):,} distinct {gram}s, largest first. "
+           "Click a column's header to sort by it.")
+st.dataframe(
+    pd.DataFrame({
+        gram: [label for label, _ in seen_all],
+        "previous": [label[:-1] for label, _ in seen_all],
+        "next": [label[-1] for label, _ in seen_all],
+        "count": [count for _, count in seen_all],
+        "P(next | previous)": [float(P[vocab.stoi[label[-2]], vocab.stoi[label[-1]]]) for label, _ in seen_all],
+    }, index=pd.RangeIndex(1, len(seen_all) + 1, name="rank")),
+    column_config={"P(next | previous)": st.column_config.NumberColumn(format="%.4f")},
+    height=420,
+)

@@ -4,7 +4,7 @@ import streamlit as st
 import torch
 
 from bigram_core import BigramError, breakdown, dataset_nll, probabilities, probs, sample, score_words, uniform
-from bigram_core.sampling import MAX_LEN, Sample
+from bigram_core.sampling import MAX_LEN, SAMPLER_NOTE, SAMPLERS, Sample
 from ui import state
 from ui.charts import next_char_bars
 from ui.format import md, num, plotly_text
@@ -59,7 +59,7 @@ def trace(samples: list[Sample], vocab) -> None:
     st.plotly_chart(fig)
 
 
-def show(samples: list[Sample], P, words) -> None:
+def show(samples: list[Sample], P, words, sampler: str) -> None:
     """The names with their NLL and novelty, a download, and the trace of one."""
     known = set(words.words)
     scores = [breakdown(s.name, P, words.counts, words.vocab) for s in samples]
@@ -88,8 +88,10 @@ def show(samples: list[Sample], P, words) -> None:
             st.caption(f"{cut:,} name(s) reached the maximum length before drawing '.', so they were cut (marked …).")
     with trace_col:
         st.subheader("Trace one name")
-        st.caption("Each step is one torch.multinomial draw from the row of P of the last character; "
-                   "the red bar is the character it drew.")
+        how = "torch.multinomial draw" if sampler == "torch" else "inverse-CDF draw (a float64 uniform u, then " \
+            "the first character whose cumulative probability exceeds u)"
+        st.caption(f"Each step is one {how} from the row of P of the last character; the red bar is the character "
+                   "it drew.")
         trace(samples, words.vocab)
 
 
@@ -116,9 +118,12 @@ temperature = bottom[1].number_input("Temperature", min_value=0.0, value=1.0, st
                                      help="P ** (1/T), rows renormalised: below 1 sharper, above 1 flatter.")
 max_len = bottom[2].number_input("Maximum length", min_value=1, value=MAX_LEN, step=1, key="gen_max_len",
                                  persist_state="session", help=f"Up to {MAX_LENGTH} characters.")
+sampler = bottom[3].segmented_control("Sampler", SAMPLERS, default="torch", required=True, key="gen_sampler",
+                                      persist_state="session", help=SAMPLER_NOTE)
 
 P, about = model_probs(model, k)
 st.caption(f"Model: {about}")
+st.caption(f"Sampler: {SAMPLER_NOTE}")
 if n < 1:
     st.warning("Choose at least one name to draw.")
 else:
@@ -128,8 +133,9 @@ else:
         st.info(f"Cutting names at {MAX_LENGTH} characters, the longest this page draws.")
     try:
         with st.spinner("Drawing names …"):
-            samples = sample(P, words.vocab, min(n, MAX_NAMES), seed, temperature, prefix, min(max_len, MAX_LENGTH))
+            samples = sample(P, words.vocab, min(n, MAX_NAMES), seed, temperature, prefix, min(max_len, MAX_LENGTH),
+                             sampler=sampler)
     except BigramError as e:
         st.error(md(str(e)))
     else:
-        show(samples, P, words)
+        show(samples, P, words, sampler)
