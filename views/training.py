@@ -2,8 +2,8 @@
 
 While a run is in progress the live part is a fragment that the browser reruns every TICK seconds; each rerun
 trains the steps the pace allows (ui.live_training) and redraws. softmax(W) and W.grad are a second, slower
-fragment. Fragments exist only during a run: registered idle, a rerun the browser had queued could arrive as a
-full run ends and drop that run's output. AppTest never fires the timer but runs fragments inline, so there each
+fragment. Fragments exist only during a run (registered idle, a rerun the browser had queued could arrive as a
+full run ends and drop that run's output); between runs the same parts are drawn in plain containers. AppTest never fires the timer but runs fragments inline, so there each
 at.run() trains one slice.
 """
 import io
@@ -184,7 +184,7 @@ def live(reference: float) -> None:
     records = net.records if net else []
     done, last = len(records), (records[-1] if records else None)
     st.progress(done / target, text=f"step {done:,} of {target:,}" + (" · training…" if running else ""))
-    numbers, chart = st.columns([2, 3], vertical_alignment="center")
+    numbers, chart = st.columns([2, 3])
     top, bottom = numbers.columns(2), numbers.columns(2)
     top[0].metric("Step", f"{done:,}", border=True, help="Updates of W so far.")
     top[1].metric("Loss", loss_text(last.loss) if last else "—", border=True, delta_color="inverse",
@@ -200,7 +200,7 @@ def live(reference: float) -> None:
     if records and shown[-1] is not last:
         shown.append(last)
     start = records[0].loss if records else trainer.initial_loss()
-    chart.vega_lite_chart(spec=loss_curve([r.step + 1 for r in shown], [r.loss for r in shown],
+    chart.container(key="training_curve_box").vega_lite_chart(spec=loss_curve([r.step + 1 for r in shown], [r.loss for r in shown],
                                           [r.data_nll for r in shown], target, reference, start,
                                           log=bool(st.session_state.get("log"))), key="training_curve",
                           width="stretch")
@@ -237,6 +237,16 @@ def losses_table(net: state.Net | None) -> None:
                      column_config={c: st.column_config.NumberColumn(format="%.4f") for c in ("loss", "data NLL")})
 
 
+def redrawn(draw, tick: float, running: bool, *args) -> None:
+    """draw(*args) as a fragment rerun every `tick` seconds during a run, else in a plain container: the same
+    block either way (a fragment is a container), so the page does not move when a run starts or ends."""
+    if running:
+        st.fragment(run_every=tick)(draw)(*args)
+    else:
+        with st.container():
+            draw(*args)
+
+
 def gradient_descent(words: WordList) -> None:
     st.subheader("3 · Gradient descent on the whole word list")
     st.markdown(f"Each step scores all {words.n_bigrams:,} bigrams at once — loss = mean NLL + λ·mean(W²) — and "
@@ -249,11 +259,10 @@ def gradient_descent(words: WordList) -> None:
     if message := trainer.error:
         st.error(md(message))
     P, reference = counts_model(words.digest, words.counts)
-    (st.fragment(run_every=TICK)(live) if running else live)(reference)
+    redrawn(live, TICK, running, reference)
     net_side, counts_side = st.columns([2, 1])
     with net_side:
-        (st.fragment(run_every=HEATMAP_TICK)(weights_and_gradient) if running else weights_and_gradient)(
-            float(P.max()))
+        redrawn(weights_and_gradient, HEATMAP_TICK, running, float(P.max()))
     counts_side.vega_lite_chart(spec=live_heatmap(P, words.vocab, title="the counts model's P (k = 0)",
                                                   scheme="blues", domain=(0, float(P.max())), value="P"),
                                 key="training_counts_P")
