@@ -10,6 +10,7 @@ from pandas.io.formats.style import Styler
 from bigram_core import BigramError, breakdown, dataset_nll, probabilities, probs
 from bigram_core.evaluate import Breakdown, most_surprising
 from ui import state
+from ui import notebook
 from ui.format import md, num, plotly_text
 
 # The option strings are what the URL carries (?model=net), so they are short words.
@@ -177,6 +178,7 @@ else:
         st.error(md(str(e)))
     else:
         show_word(scored, dataset_nll(P, words.counts).nll, smoothable=model == "counts")
+        notebook.offer("breakdown", words, word=word, k=k, model=model, net=notebook.net_settings())
 st.caption("P(word) is the product of its bigram probabilities, a tiny number; its log is the sum of their logs "
            "(the log-likelihood). Negated and divided by the number of bigrams it is the loss: lower is better, "
            "and 0 would mean the model was sure of every next character.")

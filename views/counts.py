@@ -14,6 +14,7 @@ from bigram_core.counts import top_bigrams
 from bigram_core.ngram import context_slice, ngram_counts
 from bigram_core.sampling import names
 from ui import state
+from ui import notebook
 from ui.charts import matrix_heatmap, next_char_bars
 from ui.format import md, num, plotly_text
 
@@ -196,6 +197,8 @@ with right:
         column_config={"P(next | previous)": st.column_config.NumberColumn(format="%.4f")},
         height="content",
     )
+if not context:  # the notebook rebuilds the bigram model; n = 3 is the app's own extension
+    notebook.offer("counts", words, where=downloads, k=k, row=prev)
 
 st.subheader("The keepdim pitfall")
 st.caption("Normalising the rows looks like one line of broadcasting, and one missing argument makes it silently wrong."

@@ -6,6 +6,7 @@ import torch
 from bigram_core import BigramError, breakdown, dataset_nll, probabilities, probs, sample, score_words, uniform
 from bigram_core.sampling import MAX_LEN, SAMPLER_NOTE, SAMPLERS, Sample
 from ui import state
+from ui import notebook
 from ui.charts import next_char_bars
 from ui.format import md, num, plotly_text
 
@@ -139,3 +140,5 @@ else:
         st.error(md(str(e)))
     else:
         show(samples, P, words, sampler)
+        notebook.offer("generator", words, model=model, k=k, n=min(n, MAX_NAMES), seed=seed, temperature=temperature,
+                       prefix=prefix, max_len=min(max_len, MAX_LENGTH), sampler=sampler, net=notebook.net_settings())

@@ -18,6 +18,7 @@ from bigram_core.evaluate import dataset_nll
 from bigram_core.neural import count_loss_and_grad
 from bigram_core.sampling import names
 from ui import state, url
+from ui import notebook
 from ui.charts import examples_heatmap, live_heatmap, loss_curve, matrix_heatmap
 from ui.format import code, md, num, plotly_text
 from ui.live_training import DEFAULTS, INITS, MAX_LR, MAX_REG, MAX_STEPS, PACES, PARAMS, LiveTraining, act
@@ -269,6 +270,7 @@ def gradient_descent(words: WordList) -> None:
     if not running:
         losses_table(trainer.net)
         link_the_net(trainer)
+        notebook.offer("training", words, net=notebook.NetSettings(int(st.session_state["steps"]), **trainer.settings()))
 
 
 def link_the_net(trainer: LiveTraining) -> None:
