@@ -5,8 +5,8 @@ Each builder takes a view's settings and its word list and returns an nbformat n
 list travels inside the notebook as a string literal, or, past MAX_EMBED bytes, is read from a file beside it.
 """
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import nbformat
 from nbformat import NotebookNode
@@ -76,6 +76,11 @@ def word_list(words: Sequence[str], name: str, max_embed: int) -> list:
     ]
 
 
+def vocab_size(words: Sequence[str]) -> int:
+    """27 for the lecture's names: '.' and the characters the words use, as the VOCAB cell counts them."""
+    return len(set("".join(words))) + 1
+
+
 VOCAB = """chars = sorted(set(''.join(words)))
 stoi = {s: i + 1 for i, s in enumerate(chars)}
 stoi['.'] = 0  # the start and end of every word
@@ -94,7 +99,8 @@ print(N.sum().item(), 'bigrams')"""
 
 def probs_cell(k: float) -> str:
     smoothed = "N.float()" if k == 0 else f"(N + {lit(k)}).float()"
-    return f"P = {smoothed}  # smoothing: k = {lit(k)} fake counts added to every cell\nP /= P.sum(1, keepdims=True)  # each row sums to 1"
+    return (f"P = {smoothed}  # smoothing: k = {lit(k)} fake counts added to every cell\n"
+            "P /= P.sum(1, keepdims=True)  # each row sums to 1")
 
 
 def counts_model(V: int, k: float) -> list:
@@ -103,7 +109,7 @@ def counts_model(V: int, k: float) -> list:
 
 def net_cells(V: int, net: NetSettings, verbose: bool) -> list:
     """The lecture's net trained by gradient descent on every bigram; P = softmax(W) at the end."""
-    examples = f"""import torch.nn.functional as F
+    examples = """import torch.nn.functional as F
 
 xs, ys = [], []
 for w in words:
@@ -166,7 +172,7 @@ def breakdown_notebook(words: Sequence[str], name: str, word: str, k: float = 1.
                        net: NetSettings | None = None, max_embed: int = MAX_EMBED) -> NotebookNode:
     """The Breakdown view: `word`'s bigrams with count, P, log P and NLL, and its mean NLL, under the counts
     model at smoothing k or under the net."""
-    V = len(set("".join(words))) + 1
+    V = vocab_size(words)
     if model == "net":  # N still gives each bigram's count
         model_cells = [new_code_cell(VOCAB), new_code_cell(count_cell(V)), *net_cells(V, net or NetSettings(), False)]
     else:
@@ -196,7 +202,7 @@ def counts_notebook(words: Sequence[str], name: str, k: float = 1.0, row: str = 
                     max_embed: int = MAX_EMBED) -> NotebookNode:
     """The Counts view: N, the most frequent bigrams, P at smoothing k, row 0 of P (and `row`'s), and the
     average NLL of the list."""
-    V = len(set("".join(words))) + 1
+    V = vocab_size(words)
     top = f"""flat = N.flatten()
 for c in torch.argsort(flat, descending=True, stable=True)[:{TOP}].tolist():
     i, j = c // {V}, c % {V}
@@ -245,8 +251,9 @@ for i in range({n}):
 def training_notebook(words: Sequence[str], name: str, net: NetSettings, names: int = 5,
                       max_embed: int = MAX_EMBED) -> NotebookNode:
     """The Training view: the net trained with its inputs, printing the loss at each step, then names from it."""
-    V = len(set("".join(words))) + 1
-    settings = f"learning rate {lit(net.lr)}, λ = {lit(net.reg)}, {net.steps:,} steps, init {net.init}, seed {net.seed}"
+    V = vocab_size(words)
+    settings = (f"learning rate {lit(net.lr)}, λ = {lit(net.reg)}, {net.steps:,} steps, init {net.init}, "
+                f"seed {net.seed}")
     return notebook(intro("Training", name, len(words), settings), [
         *word_list(words, name, max_embed), new_code_cell(VOCAB), *net_cells(V, net, verbose=True),
         new_markdown_cell(f"{names} names drawn from the trained net, with a generator seeded {net.seed}."),
@@ -259,7 +266,7 @@ def generator_notebook(words: Sequence[str], name: str, model: str = "counts", k
                        sampler: str = "torch", net: NetSettings | None = None,
                        max_embed: int = MAX_EMBED) -> NotebookNode:
     """The Name generator: n names from the counts model at k, the net (trained here first) or uniform."""
-    V = len(set("".join(words))) + 1
+    V = vocab_size(words)
     if model == "counts":
         model_cells = counts_model(V, k)
     elif model == "net":
@@ -267,7 +274,7 @@ def generator_notebook(words: Sequence[str], name: str, model: str = "counts", k
     else:
         model_cells = [new_code_cell(VOCAB), new_code_cell(f"P = torch.full(({V}, {V}), 1 / {V})  # uniform")]
     if temperature != 1:
-        model_cells.append(new_code_cell(f"""# P ** (1/T), rows renormalised; in log space, so that a tiny T stays finite
+        model_cells.append(new_code_cell(f"""# P ** (1/T), rows renormalised; in log space, so a tiny T stays finite
 logP = P.double().log()
 P = torch.softmax((logP - logP.max(1, keepdim=True).values) / {lit(temperature)}, dim=1).float()"""))
     described = {"counts": f"the counts model at k = {lit(k)}", "net": "the net", "uniform": "the uniform model"}

@@ -1,6 +1,7 @@
 """The exported notebooks: built from a view's settings, run headlessly in a real kernel (nbclient + ipykernel),
 and what they print compared with what bigram_core computes and the view shows."""
 import ast
+import os
 import re
 import subprocess
 import sys
@@ -16,6 +17,8 @@ from bigram_core.notebook import (NetSettings, breakdown_notebook, counts_notebo
                                   training_notebook)
 from bigram_core.sampling import names
 from tests.apptest import assert_clean, metrics, open_page, run_until_done, shown
+from tests.browser import CHROMIUM, chromium, serve, wait_idle
+from tests.conftest import LECTURE_NAMES
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +48,7 @@ def execute(nb, kernel: str, where) -> str:
 
 
 def printed(pattern: str, out: str) -> list[str]:
-    return re.findall(pattern, out, flags=re.M)
+    return re.findall(pattern, out, flags=re.MULTILINE)
 
 
 def code(nb) -> str:
@@ -116,6 +119,13 @@ def test_breakdown_and_counts_on_the_bundled_list(bundled, kernel, tmp_path):
     assert [float(x) for x in rows[0].split()[1::2]] == pytest.approx(P[0].tolist(), abs=5e-5)
     assert [float(x) for x in rows[1].split()[1::2]] == pytest.approx(P[bundled.vocab.stoi["q"]].tolist(), abs=5e-5)
     assert printed(r"^average NLL (\S+)", out) == [f"{dataset_nll(P, N).nll:.4f}"]
+
+    net = NetSettings(steps=20, lr=30.0, reg=0.0, seed=5, init="zeros")
+    W, records = fit(N, net.steps, net.lr, net.reg, net.seed, net.init)
+    out = execute(breakdown_notebook(bundled.words, bundled.name, "zyxa", model="net", net=net), kernel, tmp_path)
+    assert printed(r"^step (\d+): loss (\S+)", out) == [("20", f"{records[-1].loss:.4f}")]
+    b = breakdown("zyxa", probs(W), N, bundled.vocab)
+    assert float(printed(r"^mean NLL (\S+)", out)[0]) == pytest.approx(b.nll, abs=1e-4)
 
 
 @pytest.mark.slow
@@ -218,3 +228,18 @@ def test_generator_notebook_draws_the_views_names(lecture, media, kernel, tmp_pa
     assert printed(r"^step (\d+): loss (\S+)", out) == [("100", "2.4901")]
     assert printed(r"^(\w+)\.$", out) == shown(at.dataframe[0])["name"].tolist() == [
         "cexze", "momasurailezityha", "konimittain", "llayn", "ka"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
+def test_the_download_works_in_a_browser(lecture, kernel, tmp_path):
+    """The deferred download the real server serves on a click, run: AppTest calls the builder directly."""
+    with serve("--data", str(LECTURE_NAMES)) as (base, _), chromium() as browser:
+        page = browser.new_context().new_page()
+        page.goto(base + "/breakdown?word=andrej&k=1")
+        wait_idle(page)
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Notebook").click()
+        assert download.value.suggested_filename == "bigram_breakdown.ipynb"
+        nb = nbformat.read(download.value.path(), as_version=4)
+    assert printed(r"^mean NLL (\S+)", execute(nb, kernel, tmp_path)) == ["3.0368"]
