@@ -270,7 +270,8 @@ def gradient_descent(words: WordList) -> None:
     if not running:
         losses_table(trainer.net)
         link_the_net(trainer)
-        notebook.offer("training", words, net=notebook.NetSettings(int(st.session_state["steps"]), **trainer.settings()))
+        net = notebook.NetSettings(int(st.session_state["steps"]), **trainer.settings())
+        notebook.offer("training", words, net=net)
 
 
 def link_the_net(trainer: LiveTraining) -> None:
