@@ -162,6 +162,10 @@ def controls(running: bool) -> None:
                     "starts uniform.")
     pace.selectbox("Pace", list(PACES), index=list(PACES).index(DEFAULTS["pace"]), key="pace", **bound,
                    help="How fast the curve is drawn. Training itself runs at full speed either way.")
+
+
+def run_buttons(running: bool) -> None:
+    """Start, Stop, Step, Reset; drawn in the live part, so Stop during a run reruns only that part."""
     buttons = st.container(horizontal=True, vertical_alignment="center")
     buttons.button("Start", type="primary", icon=":material/play_arrow:", key="training_start", on_click=act,
                    args=("start",), disabled=running,
@@ -172,15 +176,18 @@ def controls(running: bool) -> None:
                    disabled=running, help="One step of gradient descent.")
     buttons.button("Reset", icon=":material/restart_alt:", key="training_reset", on_click=act, args=("reset",),
                    help="Discard the trained net and go back to the initial W.")
-    buttons.toggle("Log scale", key="log", **bound, help="A log loss axis, for long runs.")
+    buttons.toggle("Log scale", key="log", bind="query-params", persist_state="session",
+                   help="A log loss axis, for long runs.")
 
 
-def live(reference: float) -> None:
-    """Train the slice that is due, then draw the progress, the numbers and the loss curve, all at one step."""
+def live(reference: float, was_running: bool) -> None:
+    """Train the slice that is due, then draw the buttons, the progress, the numbers and the loss curve, all at
+    one step. A run that ends here (finished, failed or stopped) ends with a full rerun, which stops the timer."""
     trainer = LiveTraining.here()
-    if trainer.advance():
-        st.rerun()  # a full run: ends the browser's timer, draws the results
+    if trainer.advance() or (was_running and trainer.run is None):
+        st.rerun()
     net, target, running = trainer.net, trainer.target(), trainer.run is not None
+    run_buttons(running)
     records = net.records if net else []
     done, last = len(records), (records[-1] if records else None)
     st.progress(done / target, text=f"step {done:,} of {target:,}" + (" · training…" if running else ""))
@@ -259,7 +266,7 @@ def gradient_descent(words: WordList) -> None:
     if message := trainer.error:
         st.error(md(message))
     P, reference = counts_model(words.digest, words.counts)
-    redrawn(live, TICK, running, reference)
+    redrawn(live, TICK, running, reference, running)
     net_side, counts_side = st.columns([2, 1])
     with net_side:
         redrawn(weights_and_gradient, HEATMAP_TICK, running, float(P.max()))
