@@ -75,7 +75,8 @@ def parse_text(text: str, name: str = "text", nbytes: int | None = None) -> Word
     """Validate `text` (one word per line) into a WordList; errors name the line."""
     text = unicodedata.normalize("NFC", text.removeprefix("\ufeff"))
     words = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    # Lines end at \n or \r\n only: splitlines() would also cut at \f, \v, \x1c-\x1e, U+0085, U+2028, U+2029.
+    for lineno, line in enumerate(text.split("\n"), start=1):
         word = line.strip()
         if not word:
             continue
@@ -94,6 +95,16 @@ def parse_text(text: str, name: str = "text", nbytes: int | None = None) -> Word
             f"each, so a word list may use at most {MAX_CHARACTERS:,} (the lecture's names use 26)."
         )
     return WordList(name, tuple(words), len(text.encode()) if nbytes is None else nbytes)
+
+
+def case_note(words: WordList) -> str | None:
+    """A sentence when the list has letters in both cases, which the vocabulary counts as different characters."""
+    both = sorted(ch for ch in words.vocab.itos if ch.islower() and ch.upper() in words.vocab.stoi)
+    if not both:
+        return None
+    return (f"{words.name} has {len(both)} letters in both upper and lower case ({''.join(both[:5])}"
+            f"{'…' if len(both) > 5 else ''}): each case is a character of its own, so the vocabulary has "
+            f"{len(words.vocab)} characters. Lower-case the list to merge them.")
 
 
 def parse_bytes(data: bytes, name: str = "upload", max_bytes: int = MAX_BYTES) -> WordList:
@@ -127,11 +138,15 @@ def load_path(path: str | Path, max_bytes: int = MAX_BYTES) -> WordList:
         raise BigramError(f"No such file: {path}.")
     if path.is_dir():
         raise BigramError(f"{path} is a directory; give the path of a word-list file.")
+    # A FIFO would block open() and /dev/zero never ends, and both report st_size 0: only regular files.
+    if not path.is_file():
+        raise BigramError(f"{path} is not a regular file (a device, pipe or socket); give the path of a word-list file.")
     size = path.stat().st_size
     if size > max_bytes:
         raise BigramError(f"{path} is {_size(size)}, over the {_size(max_bytes)} limit for a word list.")
     try:
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            data = f.read(max_bytes + 1)  # bounded: a file that grows after stat() is still caught below
     except OSError as e:
         raise BigramError(f"Cannot read {path}: {e.strerror}.") from None
     return parse_bytes(data, name=path.name, max_bytes=max_bytes)
@@ -177,6 +192,7 @@ def fetch_url(
         with opener.open(url, timeout=timeout) as response:
             if (response.length or 0) > max_bytes:  # the parsed Content-Length: refuse before reading
                 raise too_big
+            promised = response.length  # None without a Content-Length (or when chunked)
             chunks, received = [], 0
             while received <= max_bytes:
                 if time.monotonic() > deadline:
@@ -186,8 +202,18 @@ def fetch_url(
                     break
                 chunks.append(chunk)
                 received += len(chunk)
+            if promised is not None and received < promised:  # read1() returns b"" when the connection drops
+                raise BigramError(
+                    f"{url} sent {received:,} of the {promised:,} bytes it announced: the download was cut "
+                    "short, so it was not loaded. Try again."
+                )
     except BigramError:
         raise
+    except http.client.IncompleteRead as e:
+        raise BigramError(
+            f"{url} stopped after {len(e.partial):,} bytes, before the end of its word list: the download was "
+            "cut short, so it was not loaded. Try again."
+        ) from None
     except urllib.error.HTTPError as e:
         raise BigramError(f"{url} answered {e.code} {e.reason}.") from None
     except (urllib.error.URLError, http.client.HTTPException, OSError) as e:
