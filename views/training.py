@@ -46,7 +46,7 @@ def one_word(words: WordList) -> str | None:
     """The forward pass on a typed word; returns the word if it can go through the net."""
     st.subheader("1 · One word through the net")
     left, right = st.columns([1, 2])
-    word = left.text_input("Word", value="emma", max_chars=state.MAX_WORD, key="training_word",
+    word = left.text_input("Word", value=state.default_word("emma"), max_chars=state.MAX_WORD, key="training_word",
                            persist_state="session").strip()
     seed, net = state.seed(), state.trained_net()
     weights = "initial"
