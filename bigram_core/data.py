@@ -74,18 +74,15 @@ class WordList:
 def parse_text(text: str, name: str = "text", nbytes: int | None = None) -> WordList:
     """Validate `text` (one word per line) into a WordList; errors name the line."""
     text = unicodedata.normalize("NFC", text.removeprefix("\ufeff"))
-    words = []
     # Lines end at \n or \r\n only: splitlines() would also cut at \f, \v, \x1c-\x1e, U+0085, U+2028, U+2029.
-    for lineno, line in enumerate(text.split("\n"), start=1):
-        word = line.strip()
-        if not word:
-            continue
-        if BOUNDARY in word:
-            raise BigramError(
-                f"{name}, line {lineno}: {word!r} contains '{BOUNDARY}', which Bigram Lab reserves for "
-                "the start and end of a word. Remove it or replace it."
-            )
-        words.append(word)
+    lines = text.split("\n")
+    words = [word for word in map(str.strip, lines) if word]  # one pass in C: a 20 MB list has millions of lines
+    if BOUNDARY in text:
+        lineno, word = next((i, w) for i, w in enumerate(map(str.strip, lines), start=1) if BOUNDARY in w)
+        raise BigramError(
+            f"{name}, line {lineno}: {word!r} contains '{BOUNDARY}', which Bigram Lab reserves for "
+            "the start and end of a word. Remove it or replace it."
+        )
     if not words:
         raise BigramError(f"{name} has no words: it is empty or only blank lines. Put one word per line.")
     characters = len(set("".join(words)))
