@@ -64,7 +64,7 @@ class WordList:
     @property
     def n_bigrams(self) -> int:
         """len(word) + 1 bigrams per word: the start, each inner pair, the end."""
-        return sum(len(w) + 1 for w in self.words)
+        return sum(map(len, self.words)) + len(self.words)
 
     @property
     def lengths(self) -> list[int]:

@@ -10,7 +10,7 @@ from bigram_core.ngram import ORDERS, contexts_seen, n_contexts, ngram_counts
 from bigram_core.splits import PARTS, SPLIT_SEED, Split, split
 from bigram_core.tuning import MODELS, STRENGTH, Tuning, tune
 from bigram_core.limits import (
-    EXERCISE_EXAMPLES, MIN_DEV_WORDS, NET_TUNING_CELLS, ONE_HOT_CELLS, sample_examples, sample_words,
+    EXERCISE_EXAMPLES, MIN_DEV_WORDS, NET_TUNING_CELLS, ONE_HOT_CELLS, check_table, sample_examples, sample_words,
 )
 from ui import state
 from ui.format import code, count, md, num
@@ -145,6 +145,7 @@ runs = {}
 try:
     with st.spinner("Counting and tuning each order…"):
         for order in orders:
+            check_table(order, len(parts.vocab))
             runs[order] = cached_tuning(*settings, order, "counts", parts)
 except BigramError as e:
     st.error(md(str(e)))
@@ -198,6 +199,7 @@ with left:
 with right:
     tune_order = st.selectbox("Order n", ORDERS, index=1, key="ex_tune_order")
 try:
+    check_table(tune_order, len(parts.vocab))
     if model == "neural":
         cells = (cached_seen(*settings, tune_order, parts) + 1) * len(parts.vocab)
         if cells > NET_TUNING_CELLS:
