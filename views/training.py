@@ -46,8 +46,8 @@ def one_word(words: WordList) -> str | None:
     """The forward pass on a typed word; returns the word if it can go through the net."""
     st.subheader("1 · One word through the net")
     left, right = st.columns([1, 2])
-    url.bind(url.Text("word", "emma", state.MAX_WORD))
-    word = left.text_input("Word", "emma", max_chars=state.MAX_WORD, key="word", bind="query-params",
+    url.bind(url.Text("word", state.default_word("emma"), state.MAX_WORD))
+    word = left.text_input("Word", state.default_word("emma"), max_chars=state.MAX_WORD, key="word", bind="query-params",
                            persist_state="session").strip()
     seed, net = state.seed(), state.trained_net()
     weights = "initial"
