@@ -222,14 +222,15 @@ def weights_and_gradient(zmax: float) -> None:
     grad = count_loss_and_grad(W, words.counts, s["reg"])[2]
     top = float(grad.abs().max()) or 1.0
     left, right = st.columns(2)
+    # Titles stay the same from one redraw to the next: a changed spec is drawn anew, only new data in place.
     left.vega_lite_chart(spec=live_heatmap(probs(W), words.vocab, scheme="blues", domain=(0, zmax), value="P",
-                                           title=f"softmax(W) at step {len(net.records) if net else 0:,}"),
+                                           title="softmax(W): the net's P"),
                          key="training_softmax")
     right.vega_lite_chart(spec=live_heatmap(grad / top, words.vocab, title="W.grad (scaled to its largest)",
                                             scheme="redblue", domain=(-1, 1), value="grad", raw=grad, reverse=True),
                           key="training_grad")
-    left.caption(f"White 0 to dark blue {zmax:.2f}, the counts model's largest P, as on its right. Hover a cell "
-                 "for its value.")
+    left.caption(f"At step {len(net.records) if net else 0:,}. White 0 to dark blue {zmax:.2f}, the counts model's "
+                 "largest P, as on its right. Hover a cell for its value.")
     right.caption(f"Largest |W.grad| = {top:.2e}. W.grad = (rowsum(N) · softmax(W) − N) / ΣN + 2λW / V²: red "
                   "where the net gives a pair more probability than its count, so every step pulls softmax(W) "
                   "toward the counts.")
