@@ -4,12 +4,21 @@ The views live in views/, not pages/: a pages/ folder beside app.py switches Str
 multipage mode, where a deep link such as /counts can run the view without this router and its sidebar.
 """
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ui import pages, process, sidebar
+if get_script_run_ctx(suppress_warning=True) is None:
+    # `streamlit run app.py` imports this file to find its server, an st.App that runs this same file for every
+    # session, behind ui/routes.py's redirect of paths deeper than a view (a blank page otherwise).
+    from starlette.middleware import Middleware
 
-process.tune()
-st.set_page_config(page_title="Bigram Lab", page_icon="🔤", layout="wide")
-sidebar.render()
-page = pages.navigation()
-page.run()
-sidebar.share()
+    from ui.routes import DeepLinks
+
+    app = st.App(__file__, middleware=[Middleware(DeepLinks)])
+else:
+    from ui import pages, process, sidebar
+
+    process.tune()
+    st.set_page_config(page_title="Bigram Lab", page_icon="🔤", layout="wide")
+    sidebar.render()
+    pages.navigation().run()
+    sidebar.share()

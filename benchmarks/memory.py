@@ -13,6 +13,8 @@ Printed before, every 50 operations and after: the server's RSS (process tree); 
 probe in the server process (benchmarks/probed_streamlit.py: the bytes in use in malloc and in pymalloc, the
 allocators of Python's large and small objects); and Streamlit's own gauges (/_stcore/metrics: bytes held per st.cache_data cache,
 uploaded files, media), so that growth can be told apart from the caches filling up.
+Also judged: the bytes of uploaded files Streamlit's uploaded-file manager still holds after every session that
+uploaded one has ended (the app lets go of an upload once it has parsed it), which must be ~0.
 
 "After" waits for the sessions to be cleaned up. Streamlit keeps a disconnected session
 server.disconnectedSessionTTL seconds (120 by default; --set server.disconnectedSessionTTL=5 for a quick run) for
@@ -56,6 +58,8 @@ LETTERS = "abcdefghijklmnopqrstuvwxyz"
 TTL = "server.disconnectedSessionTTL"
 DEFAULT_TTL = 120  # Streamlit's default for it, which .streamlit/config.toml leaves as it is
 STORED_SESSIONS = 128  # at most this many disconnected sessions are kept (runtime/memory_session_storage.py)
+UPLOADS = "UploadedFileManager"  # the gauge of the bytes of uploaded files Streamlit holds
+UPLOADS_BOUND = 0.1  # MB of uploads still held once every session that made one has ended
 METRICS_TTL = 5.5  # /_stcore/metrics computes the caches' sizes at most every 5 s and answers from a copy between
 _metrics_read = -METRICS_TTL
 
@@ -91,7 +95,7 @@ def line(label: str, server: Server, base: dict[str, float] | None = None) -> di
     """Print RSS, live memory and the caches' sizes; returns the figures."""
     caches = cache_mb(server)
     probe = server.live()
-    now = {"rss": server.rss_mb(), "live": live_mb(probe, "collected_")}
+    now = {"rss": server.rss_mb(), "live": live_mb(probe, "collected_"), "uploads": caches.get(UPLOADS, 0.0)}
     growth = "".join(f" ({now[k] - base[k]:+6.1f})" if base else " " * 9 for k in ("rss", "live"))
     kept = (f"before the GC {live_mb(probe):5.1f}; kept free: malloc {probe['collected_malloc_free_mb']:5.1f}, "
             f"pymalloc arenas {probe['collected_pymalloc_arenas_mb']:3.0f} MB")
@@ -230,10 +234,15 @@ def main() -> None:
     print(f"Growth per 100 page loads ({judged}, {loads} loads): live {per_100['live']:+.2f} MB (bound "
           f"{args.bound:g} MB), RSS {per_100['rss']:+.1f} MB; over the whole run: live "
           f"{after['live'] - before['live']:+.1f} MB, RSS {after['rss'] - before['rss']:+.1f} MB")
+    held = max(r[3]["uploads"] for r in results)
+    print(f"Uploads held after the sessions expired: at most {held:.2f} MB over the passes (bound {UPLOADS_BOUND} MB; "
+          f"{sum(r[0] for r in results) // args.upload_every} lists uploaded)")
     for entry in problems[:5]:
         print(f"SERVER LOG: {entry}")
-    ok = per_100["live"] <= args.bound and not problems
-    print("OK" if ok else "FAILED: " + ("memory grows past the bound" if per_100["live"] > args.bound else "server log"))
+    failures = [what for what, bad in (("memory grows past the bound", per_100["live"] > args.bound),
+                                       ("uploads are still held", held > UPLOADS_BOUND), ("server log", problems)) if bad]
+    print("OK" if not failures else "FAILED: " + "; ".join(failures))
+    ok = not failures
     sys.exit(0 if ok else 1)
 
 

@@ -7,6 +7,7 @@ command prints exactly what it printed before them.
 import argparse
 import json
 import math
+import os
 import sys
 import time
 from dataclasses import asdict
@@ -21,7 +22,7 @@ from .errors import BigramError
 from .evaluate import breakdown, dataset_nll
 from .neural import INITS, METHODS, fit, probs
 from .ngram import MAX_CELLS, ORDERS, check_order, contexts_seen, ngram_counts, ngram_examples
-from .sampling import SAMPLERS, SEED, sample
+from .sampling import MAX_LEN, SAMPLERS, SEED, sample
 from .splits import PARTS, SPLIT_SEED, split
 from .tuning import MODELS, STRENGTH, examples_nll, tune
 from .vocab import Vocabulary
@@ -35,6 +36,8 @@ class Parser(argparse.ArgumentParser):
 
 MAX_STEPS = 1_000_000  # ~40 s on the fast path: past that a typo, not a lesson
 MAX_NAMES = 100_000
+MAX_NAME_LEN = 10_000
+SEEDS = (-(2**63), 2**64 - 1)  # what torch.Generator.manual_seed accepts
 
 
 def count_up_to(limit: int):
@@ -48,6 +51,17 @@ def count_up_to(limit: int):
             raise argparse.ArgumentTypeError(f"{value:,} is outside 0 to {limit:,}")
         return value
     return parse
+
+
+def seed_number(text: str) -> int:
+    """An argparse type: a whole number torch.Generator can be seeded with."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not SEEDS[0] <= value <= SEEDS[1]:
+        raise argparse.ArgumentTypeError(f"{value} is outside torch's seed range, -2**63 to 2**64 - 1")
+    return value
 
 
 def build_parser(prog: str = "python -m bigram_core", more: Callable | None = None) -> argparse.ArgumentParser:
@@ -72,7 +86,7 @@ def build_parser(prog: str = "python -m bigram_core", more: Callable | None = No
     train.add_argument("--steps", type=count_up_to(MAX_STEPS), default=100)
     train.add_argument("--lr", type=float, default=50.0, help="learning rate")
     train.add_argument("--reg", type=float, default=0.01, help="regularisation strength λ")
-    train.add_argument("--seed", type=int, default=SEED, help="seeds the weights and, separately, sampling")
+    train.add_argument("--seed", type=seed_number, default=SEED, help="seeds the weights and, separately, sampling")
     train.add_argument("--init", choices=INITS, default="randn")
     train.add_argument("--method", choices=METHODS, default="counts", help="fast counts path or the lecture's one-hot")
 
@@ -93,6 +107,8 @@ def build_parser(prog: str = "python -m bigram_core", more: Callable | None = No
     p.add_argument("--prefix", default="")
     p.add_argument("--sampler", choices=SAMPLERS, default="torch",
                    help="torch: today's torch.multinomial; video: the draws the lecture's video shows (mor. axx. …)")
+    p.add_argument("--max-len", type=count_up_to(MAX_NAME_LEN), default=MAX_LEN,
+                   help=f"keep at most this many characters of a name; a cut name ends in … (default {MAX_LEN})")
     sub.add_parser("train", parents=[common, order, train], help="gradient descent on the one-layer net")
     p = sub.add_parser("tune", parents=[common, order, splitting],
                        help="choose smoothing k or regularisation λ on dev, report the test loss once")
@@ -183,9 +199,13 @@ def cmd_evaluate(args, words):
 
 def cmd_sample(args, words):
     P = model_probs(args, words.words, words.vocab, all_counts(args, words))
-    samples = sample(P, words.vocab, args.n, args.seed, args.temperature, args.prefix,
-                     order=order_of(args), sampler=args.sampler)
-    return {"names": [s.name for s in samples]}
+    if args.max_len < 1:
+        raise BigramError(f"--max-len must be at least 1; got {args.max_len}.")
+    samples = sample(P, words.vocab, args.n, args.seed, args.temperature, args.prefix, args.max_len,
+                     order_of(args), sampler=args.sampler)
+    result = {"names": [s.name for s in samples]}
+    cut = [i for i, s in enumerate(samples) if not s.ended]
+    return result | {"cut": cut} if cut else result  # the indices of names cut at --max-len
 
 
 def cmd_tune(args, words):
@@ -231,7 +251,8 @@ def print_fields(result: dict) -> None:
 def show(command: str, result: dict) -> None:
     """Print a result for people."""
     if command == "sample":
-        print("\n".join(result["names"]))
+        cut = set(result.get("cut", ()))
+        print("\n".join(name + (" …" if i in cut else "") for i, name in enumerate(result["names"])))
     elif command == "breakdown":
         print_fields({"word": result["word"], "model": result["model"]})
         print_table(result["bigrams"])
@@ -277,8 +298,12 @@ def run(args: argparse.Namespace) -> int:
     except BigramError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    if args.json:
-        print(json.dumps(jsonable(result), ensure_ascii=False))
-    else:
-        show(args.command, result)
+    try:
+        if args.json:
+            print(json.dumps(jsonable(result), ensure_ascii=False))
+        else:
+            show(args.command, result)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `… | head -1` closed the pipe: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit-time flush is silent too
     return 0

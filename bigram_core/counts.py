@@ -31,11 +31,37 @@ def bigram_examples(words: Sequence[str], vocab: Vocabulary) -> tuple[torch.Tens
     return ids[:-1], ids[1:]
 
 
+COUNT_CHUNK = 1_000_000  # characters counted at once: bigram_examples' arrays take ~40 bytes per character
+
+
 def bigram_counts(words: Sequence[str], vocab: Vocabulary) -> torch.Tensor:
-    """N[i, j] = how often character j follows character i: shape (V, V), int64."""
-    xs, ys = bigram_examples(words, vocab)
+    """N[i, j] = how often character j follows character i: shape (V, V), int64.
+
+    bigram_examples' pairs of ".emma.olivia.", counted a slice of COUNT_CHUNK characters at a time (each slice
+    overlaps the next by one, for the pair across the cut), so memory stays flat however long the list or a word.
+    """
+    joined = BOUNDARY + BOUNDARY.join(words) + BOUNDARY
     V = len(vocab)
-    return torch.bincount(xs * V + ys, minlength=V * V).view(V, V)
+    table = _lookup(vocab)
+    N = torch.zeros(V * V, dtype=torch.int64)
+    if joined.count(BOUNDARY) != len(words) + 1:  # a word contains '.': bigram_examples names it
+        bigram_examples(words, vocab)
+    for start in range(0, len(joined) - 1, COUNT_CHUNK):
+        codepoints = np.frombuffer(joined[start : start + COUNT_CHUNK + 1].encode("utf-32-le"), dtype=np.uint32)
+        ids = table[np.minimum(codepoints, len(table) - 1)]  # past the largest code point: the -1 at the end
+        if (ids < 0).any():  # a character outside the vocabulary: bigram_examples names the word and position
+            bigram_examples(words, vocab)
+        ids = torch.from_numpy(ids)
+        N += torch.bincount(ids[:-1] * V + ids[1:], minlength=V * V)
+    return N.view(V, V)
+
+
+def _lookup(vocab: Vocabulary) -> np.ndarray:
+    """Code point -> index in vocab, -1 where none; one entry past the largest code point, always -1."""
+    table = np.array([ord(ch) for ch in vocab.itos])
+    lookup = np.full(table.max() + 2, -1, dtype=np.int64)
+    lookup[table] = np.arange(len(table))
+    return lookup
 
 
 def bigram_counts_loop(words: Sequence[str], vocab: Vocabulary) -> torch.Tensor:

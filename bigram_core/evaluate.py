@@ -6,7 +6,7 @@ import torch
 
 from .counts import bigram_counts
 from .ngram import context_index
-from .vocab import BOUNDARY, Vocabulary
+from .vocab import BOUNDARY, Vocabulary, typed
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,7 @@ def breakdown(word: str, P: torch.Tensor, N: torch.Tensor, vocab: Vocabulary, or
     the context, '.'-padded, then the next one.
     A zero probability gives logprob -inf and NLL inf (never nan): the word is impossible under P.
     """
+    word = typed(word)
     ids = [0] * (order - 1) + vocab.encode(word) + [0]
     chars = BOUNDARY * (order - 1) + word + BOUNDARY
     rows = []

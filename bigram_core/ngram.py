@@ -149,3 +149,35 @@ def table_from_concat(W_cat: torch.Tensor, order: int) -> torch.Tensor:
     additive one); the other way round only at n = 2.
     """
     return concat_logits(W_cat, all_contexts(order, W_cat.shape[1]))
+
+
+# --- sparse: the cells that occur, for tables too large to build densely on every click ---
+
+def sparse_counts(words: Sequence[str], vocab: Vocabulary, order: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """The cells of ngram_counts that are not 0: cells (S,) int64 (context · V + next, ascending), counts (S,).
+
+    S is at most the number of examples, however large V^(n−1) · V is.
+    """
+    xs, ys = ngram_examples(words, vocab, order)
+    return torch.unique(xs * len(vocab) + ys, return_counts=True)
+
+
+def sparse_nll(cells: torch.Tensor, counts: torch.Tensor, V: int, k: float) -> float:
+    """The average NLL of the counts model at smoothing k on its own data, from sparse_counts' cells.
+
+    −Σ N log((N + k) / (rowsum + V·k)) / ΣN: cells with N = 0 add nothing, so only those that occur are read.
+    """
+    counts = counts.double()
+    rows, row_of = torch.unique(cells // V, return_inverse=True)
+    row_sums = torch.zeros(len(rows), dtype=torch.float64).index_add_(0, row_of, counts)
+    log_likelihood = (counts * (counts + k).log()).sum() - (row_sums * (row_sums + V * k).log()).sum()
+    return float(-log_likelihood / counts.sum())
+
+
+def sparse_slice(cells: torch.Tensor, counts: torch.Tensor, vocab: Vocabulary, first: str) -> torch.Tensor:
+    """context_slice of the order-3 table from its sparse cells: (V, V) int64, row = the second context character."""
+    V = len(vocab)
+    if first not in vocab.stoi:
+        raise BigramError(f"{first!r} is not in the vocabulary ({vocab.describe()}).")
+    block = cells // (V * V) == vocab.stoi[first]
+    return torch.zeros(V * V, dtype=torch.int64).index_add_(0, cells[block] % (V * V), counts[block]).view(V, V)

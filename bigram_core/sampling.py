@@ -4,8 +4,9 @@ from dataclasses import dataclass
 import torch
 
 from .errors import BigramError
+from .limits import RUN_ON, SAMPLE_DRAWS
 from .ngram import context_index
-from .vocab import BOUNDARY, Vocabulary
+from .vocab import BOUNDARY, Vocabulary, typed
 
 SEED = 2147483647
 MAX_LEN = 50
@@ -29,11 +30,16 @@ class Step:
 
 @dataclass(frozen=True)
 class Sample:
-    """A sampled name (without the '.' end token); `ended` is False if it was cut at the maximum length."""
+    """A sampled name (without the '.' end token); `ended` is False if it was cut at the maximum length.
+
+    `length` is how many characters the draw had before its '.' (more than len(name) when cut), or None
+    when it never drew '.' within the draw budget: the names after it then differ from an uncut run.
+    """
 
     name: str
     ended: bool
     steps: tuple[Step, ...]
+    length: int | None = None
 
 
 def with_temperature(P: torch.Tensor, temperature: float) -> torch.Tensor:
@@ -76,7 +82,7 @@ def sample(
     """n names drawn from P (V, V) with a fresh torch.Generator seeded `seed`, as the lecture does.
 
     Each name starts after `prefix` (from '.' when empty) and draws one character at a time with
-    torch.multinomial from the row of the last character, until '.' or `max_len` characters.
+    torch.multinomial from the row of the last character, until '.'; a name is kept to `max_len` characters.
     At order n (ngram.py) P is (V^(n−1), V) and the row is that of the last n−1 characters, '.'-padded.
     sampler "video" draws as torch did when the lecture was recorded, one float64 uniform per draw (draw()).
     """
@@ -86,6 +92,7 @@ def sample(
         raise BigramError(f"The number of names must be ≥ 0; got {n}.")
     if max_len < 1:
         raise BigramError(f"The maximum length must be at least 1; got {max_len}.")
+    prefix = typed(prefix)
     prefix_ids = vocab.encode(prefix)
     if P.shape[0] != len(vocab) ** (order - 1):
         raise BigramError(f"P has {P.shape[0]} rows, but order {order} needs {len(vocab)}^{order - 1}, one per context.")
@@ -93,19 +100,26 @@ def sample(
         raise BigramError(f"The prefix {prefix!r} is already {len(prefix)} characters, the maximum length.")
     P = with_temperature(P, temperature)
     g = torch.Generator().manual_seed(seed)
-    samples = []
+    samples, run_on = [], SAMPLE_DRAWS  # draws past the cut that this call may still make
     for _ in range(n):
-        out, steps = list(prefix), []
+        out, steps, length, nxt = list(prefix), [], len(prefix), None
         context = ([0] * (order - 1) + prefix_ids)[len(prefix_ids):]  # the last n−1 characters, '.'-padded
-        while len(out) < max_len:
+        # Past max_len the name is drawn on (not kept) so that the generator is where an uncut run leaves it.
+        while length < max_len or run_on > 0 and length < max_len + RUN_ON:
             p = P[context_index(context, len(vocab))]
             nxt = draw(p, g, sampler)
-            steps.append(Step(vocab.decode(context), p, vocab.itos[nxt], float(p[nxt])))
+            if length < max_len or length == max_len and nxt == 0:  # the kept draws and a '.' right at the cut
+                steps.append(Step(vocab.decode(context), p, vocab.itos[nxt], float(p[nxt])))
+            if length >= max_len:
+                run_on -= 1
             context = context[1:] + [nxt]
             if nxt == 0:
                 break
-            out.append(vocab.itos[nxt])
-        samples.append(Sample("".join(out), nxt == 0, tuple(steps)))
+            if length < max_len:
+                out.append(vocab.itos[nxt])
+            length += 1
+        ended = nxt == 0 and length <= max_len
+        samples.append(Sample("".join(out), ended, tuple(steps), length if nxt == 0 else None))
     return samples
 
 

@@ -1,10 +1,16 @@
 """The vocabulary: '.' (the start and end token) is index 0, then the sorted characters of the data."""
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable
 
 from .errors import BigramError
 
 BOUNDARY = "."
+
+
+def typed(text: str) -> str:
+    """Typed text in the form word lists are read in (NFC): macOS and copy-paste often give e + U+0308 for ë."""
+    return unicodedata.normalize("NFC", text)
 
 
 @dataclass(frozen=True)
@@ -37,9 +43,11 @@ class Vocabulary:
                     "end of a word, so it cannot stand inside one."
                 )
             if ch not in self.stoi:
+                lower = word.lower()
+                hint = f" Did you mean {lower!r}?" if lower != word and all(c in self.stoi for c in lower) else ""
                 raise BigramError(
                     f"{word!r} has {ch!r} at position {position}, which is not in the vocabulary "
-                    f"({self.describe()})."
+                    f"({self.describe()}).{hint}"
                 )
         return [self.stoi[ch] for ch in word]
 

@@ -13,6 +13,7 @@ import pytest
 from bigram_core import BigramError, parse_text
 from bigram_core.data import fetch_url
 from tests.apptest import assert_clean, open_page
+from ui.format import WORD_JOINER
 
 LIST = "emma\nolivia\nzoë\n".encode()
 CAP = 1000  # bytes: a small max_bytes keeps the "too big" cases small
@@ -54,6 +55,9 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
         elif path == "/latin1.txt":
             self.send(200, "emma\nrené\n".encode("latin-1"))
+        elif path == "/truncated.txt":  # announces 400,000 bytes, sends 10,000, then the connection drops
+            self.send(200, b"ab\n" * 3333 + b"a", length=400_000)
+            self.close_connection = True
         elif path == "/redirect.txt":
             self.send(302, b"", Location="/names.txt")
         else:
@@ -127,6 +131,11 @@ def test_content_is_validated_like_any_word_list(server):
         fetch(server, "/latin1.txt")
 
 
+def test_a_download_cut_short_is_not_loaded(server):
+    with pytest.raises(BigramError, match="sent 10,000 of the 400,000 bytes it announced: the download was cut short"):
+        fetch(server, "/truncated.txt", max_bytes=10**6)
+
+
 def test_nothing_listening():
     with pytest.raises(BigramError, match=r"^Could not fetch http://127\.0\.0\.1:9/names\.txt: .*\.$"):
         fetch_url("http://127.0.0.1:9/names.txt", allowed=("http://127.0.0.1:9/names.txt",), timeout=TIMEOUT)
@@ -167,12 +176,14 @@ def test_the_sidebar_offers_and_fetches_an_allowed_address(allow):
     ("/missing.txt", "answered 404 Not Found."),
     ("/redirect.txt", "which is not on the list of allowed addresses, so it was not followed."),
     ("/latin1.txt", "is not UTF-8: line 2, byte 4 is 0xe9."),
+    ("/truncated.txt", "the download was cut short, so it was not loaded."),
 ])
 def test_a_failed_fetch_says_why_and_keeps_the_list(allow, path, message):
     url, = allow(path)
     before = parse_text("anna\nbob\n", "mine.txt")
     at = fetch_in_sidebar(url, before)
     assert len(at.sidebar.error) == 1 and message in at.sidebar.error[0].value
+    assert WORD_JOINER not in at.sidebar.error[0].value  # a copied address works
     assert at.session_state["words"].words == before.words and "mine.txt" in at.sidebar.markdown[1].value
     at.run()  # the message was for that click only; the list stays
     assert not at.sidebar.error and at.session_state["words"].words == before.words

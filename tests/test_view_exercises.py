@@ -67,5 +67,6 @@ def test_an_order_too_large_for_the_vocabulary_is_an_error_not_a_crash():
     words = parse_text("\n".join(letters[i:] + letters[:i] for i in range(len(letters))))
     at = open_page("exercises", words)
     assert_clean(at)
-    assert any("Order 4 needs a table of 101^3 contexts" in e.value for e in at.error)  # E01's default: 2, 3, 4
+    assert any("Order 4 on 101 characters is a table of 101^3 × 101 = 104,060,401 cells, more than the" in e.value
+               for e in at.error)  # E01's default: 2, 3, 4
     assert "Test NLL, n = 3" in metrics(at) and "Test NLL, n = 4" not in metrics(at)

@@ -69,7 +69,7 @@ def test_prefix(five):
     five.text_input(key="gen_prefix").input("jQ").run()
     assert_clean(five)
     assert [e.value for e in five.error] == [
-        "'jQ' has 'Q' at position 2, which is not in the vocabulary ('abcdefghijklmnopqrstuvwxyz' and '.')."]
+        "'jQ' has 'Q' at position 2, which is not in the vocabulary ('abcdefghijklmnopqrstuvwxyz' and '.'). Did you mean 'jq'?"]
 
 
 def test_temperature(five):

@@ -49,4 +49,23 @@ def num(x: float, digits: int = 4) -> str:
 
 
 def size(nbytes: int) -> str:
+    if nbytes < 1024:
+        return count(nbytes, "byte")
     return f"{nbytes / 2**20:.1f} MB" if nbytes >= 100_000 else f"{nbytes / 1024:.1f} KB"
+
+
+def count(n: int, noun: str) -> str:
+    """1 word, 2 words, 32,033 words."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+_URL = re.compile(r"https?://\S+?(?=[.,;:)]?(?:\s|$))")
+
+
+def md_with_urls(text: str) -> str:
+    """md(text), with each address as a code span: md() splits an address with an invisible joiner, which
+    would break it when copied, and a code span needs none."""
+    parts = _URL.split(text)
+    urls = _URL.findall(text)
+    return "".join(md(part) + (code(url) if i < len(urls) else "") for i, (part, url)
+                   in enumerate(zip(parts, urls + [""])))

@@ -2,12 +2,14 @@
 from urllib.parse import urlencode
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from bigram_core import SEED, BigramError, parse_bytes
-from bigram_core.data import fetch_url
+from bigram_core.data import case_note, fetch_url
 
 from . import state, url
-from .format import md, size
+from .format import code, count, md, md_with_urls, size
 
 MAX_SEED = 2**53 - 1  # the largest integer a browser's number input holds exactly
 
@@ -22,24 +24,40 @@ def _load(loader, uploaded: bool = False, linked: bool = False) -> None:
 
 def _on_upload() -> None:
     upload = st.session_state.get("upload")
-    if upload is not None:
+    if isinstance(upload, UploadedFile):  # not None (removed) or a DeletedFile (already let go of, below)
         _load(lambda: parse_bytes(upload.getvalue(), upload.name), uploaded=True, linked=True)
+        release(upload)
+
+
+def release(upload: UploadedFile) -> None:
+    """Drop the upload's bytes from Streamlit's uploaded-file manager once parsed: the parsed list is what the
+    session keeps, and the manager would otherwise hold the file until its session shuts down, which a
+    session expired after a disconnect does not always do."""
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        ctx.uploaded_file_mgr.remove_file(ctx.session_id, upload.file_id)
 
 
 def render() -> None:
     with st.sidebar:
         words = state.words()
         st.markdown("#### Word list")
-        st.markdown(f"**{md(words.name)}**  \n{len(words.words):,} words · {len(words.vocab)} characters · "
-                    f"{size(words.nbytes)}")
-        if message := st.session_state.pop("load_error", None):
-            st.error(md(message))
-        with st.expander("Load another word list"):
+        note = case_note(words)
+        st.markdown(f"**{md(words.name)}**  \n{count(len(words.words), 'word')} · "
+                    f"{count(len(words.vocab), 'character')} · {size(words.nbytes)}"
+                    + (f"  \n{md(note)}" if note else ""))  # one element, so nothing below it moves
+        if message := st.session_state.pop("startup_error", None):
+            st.error(md_with_urls(message))
+        # Keyed, and the error goes inside it: an element inserted above would make the browser redraw the
+        # expander as a new, collapsed one, taking the chosen file with it.
+        with st.expander("Load another word list", key="load_list"):
             st.file_uploader("Upload a text file: UTF-8, one word per line", type=["txt"], key="upload",
                              on_change=_on_upload)
+            if message := st.session_state.pop("load_error", None):
+                st.error(md_with_urls(message))
             address = st.selectbox("Or fetch from an allowed address", state.allowed_urls())
             if st.button("Fetch", icon=":material/download:"):
-                with st.spinner(f"Fetching {md(address)} …"):
+                with st.spinner(f"Fetching {code(address)} …"):
                     _load(lambda: fetch_url(address, state.allowed_urls()), linked=True)
                 st.rerun()
             path = state.command_line().data

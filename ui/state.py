@@ -56,7 +56,7 @@ def load_startup_words() -> WordList:
         try:
             return load_file(path)
         except BigramError as e:
-            st.session_state["load_error"] = f"Could not load --data {path}: {e} Using the bundled list."
+            st.session_state["startup_error"] = f"Could not load --data {path}: {e} Using the bundled list."
     return bundled()
 
 
@@ -127,6 +127,55 @@ def word_list_cache(max_entries: int):
         return cached
 
     return decorate
+
+
+def session_memo(name: str, key, compute):
+    """compute() kept in this session's state under `name` while `key` is unchanged: no pickling on every
+    rerun (st.cache_data copies a result by pickling it), and it leaves with the session."""
+    held = st.session_state.get(name)
+    if held is None or held[0] != key:
+        held = (key, compute())
+        st.session_state[name] = held
+    return held[1]
+
+
+def default_word(preferred: str) -> str:
+    """`preferred` (the lecture's example) if the list has its characters, else the list's own first word."""
+    vocab = words().vocab
+    if all(ch in vocab.stoi for ch in preferred):
+        return preferred
+    return next((w for w in words().words if len(w) <= MAX_WORD), words().words[0][:MAX_WORD])
+
+
+def default_words(preferred: list[str], at_least: int = 3) -> str:
+    """The lecture's words the list can spell, topped up with the list's own first words; comma-separated."""
+    vocab, own = words().vocab, [w for w in words().words[:100] if len(w) <= MAX_WORD]
+    chosen = [w for w in preferred if all(ch in vocab.stoi for ch in w)]
+    chosen += [w for w in dict.fromkeys(own) if w not in chosen][: max(0, at_least - len(chosen))]
+    return ", ".join(chosen)
+
+
+def smoothing_from_address(low: float, high: float | None = None, options: tuple[float, ...] = ()) -> None:
+    """Say why a ?k= the view's widget cannot take is not used: the widget drops it silently.
+
+    Call before the widget that binds "k"; it reads the address as the student sent it.
+    """
+    text = st.query_params.get("k")
+    if text is None:
+        return
+    try:
+        k = float(text)
+    except ValueError:
+        k = None
+    if k is None or k != k:
+        reason = "is not a number"
+    elif options and k not in options:
+        reason = f"is not one of this view's choices ({', '.join(f'{o:g}' for o in options[:3])} … {options[-1]:g})"
+    elif not low <= k <= (high if high is not None else float("inf")):
+        reason = f"is outside {low:g} to {high:,.0f}, the range of smoothing this view takes"
+    else:
+        return
+    st.warning(f"The address asked for smoothing k = {text[:20]}, which {reason}; the view uses its default instead.")
 
 
 def seed() -> int:

@@ -8,14 +8,15 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from bigram_core import BigramError, breakdown, dataset_nll, probabilities, probs
+from bigram_core.counts import MAX_SMOOTHING
 from bigram_core.evaluate import Breakdown, most_surprising
 from ui import state
 from ui import notebook
-from ui.format import md, num, plotly_text
+from ui.format import count, md, num, plotly_text
 
 # The option strings are what the URL carries (?model=net), so they are short words.
 MODELS = ("counts", "net")
-COMPARE_DEFAULT = "emma, olivia, andrej, andrejq, zzyzx"
+COMPARE_DEFAULT = ["emma", "olivia", "andrej", "andrejq", "zzyzx"]  # those the list can spell
 MAX_COMPARED = 20  # words side by side: more would not fit the chart's axis
 # A word is a table row and a bar per bigram: past this it is unreadable. Longer than a typed word may be
 # elsewhere (state.MAX_WORD), so that a word's probability can underflow a float, which P(word) handles.
@@ -150,17 +151,18 @@ words = state.words()
 word_col, model_col, k_col = st.columns([2, 1.2, 1])
 # A bound input keeps only its first max_chars characters of ?word=; say so rather than cut it silently.
 cut = len(st.query_params.get("word", "")) > MAX_SCORED
-word = word_col.text_input("Word", "andrej", max_chars=MAX_SCORED, key="word", bind="query-params",
+state.smoothing_from_address(0.0, MAX_SMOOTHING)
+word = word_col.text_input("Word", state.default_word("andrej"), max_chars=MAX_SCORED, key="word", bind="query-params",
                            help="Scored with '.' at both ends: '.andrej.' has the bigrams .a an nd dr re ej j.").strip()
 model = model_col.radio("Model", MODELS, key="model", bind="query-params", horizontal=True)
 # Disabled rather than hidden for the net: a bound widget that is not drawn drops its value from the URL.
-k = k_col.number_input("Smoothing k", min_value=0.0, value=1.0, step=1.0, format="%g", key="k",
+k = k_col.number_input("Smoothing k", min_value=0.0, max_value=MAX_SMOOTHING, value=1.0, step=1.0, format="%g", key="k",
                        bind="query-params", disabled=model != "counts",
-                       help="Fake counts added to every cell of N before each row is normalised.")
+                       help="Fake counts added to every cell of N before each row is normalised.") + 0.0  # -0 reads 0
 
 if model == "counts":
     P = probabilities(words.counts, k)
-    st.caption(f"Model: P = (N + {k:g}) / row sums, counted from the {len(words.words):,} words of {md(words.name)}.")
+    st.caption(f"Model: P = (N + {k:g}) / row sums, counted from the {count(len(words.words), 'word')} of {md(words.name)}.")
 else:
     with st.spinner("Training the lecture's net …"):
         W, about = state.net_weights()
@@ -184,5 +186,5 @@ st.caption("P(word) is the product of its bigram probabilities, a tiny number; i
            "and 0 would mean the model was sure of every next character.")
 
 st.subheader("Compare words")
-compare(st.text_input("Words, separated by commas", COMPARE_DEFAULT, max_chars=MAX_COMPARED * (state.MAX_WORD + 2),
+compare(st.text_input("Words, separated by commas", state.default_words(COMPARE_DEFAULT), max_chars=MAX_COMPARED * (state.MAX_WORD + 2),
                       key="compare", bind="query-params"), P, words)

@@ -11,7 +11,7 @@ import torch
 
 from bigram_core import BigramError, Vocabulary, WordList, dataset_nll, probabilities, probabilities_keepdim_bug, sample
 from bigram_core.counts import top_bigrams
-from bigram_core.ngram import context_slice, ngram_counts
+from bigram_core.ngram import sparse_counts, sparse_nll, sparse_slice
 from bigram_core.sampling import names
 from ui import state
 from ui import notebook
@@ -51,13 +51,18 @@ def log_colorbar(max_count: int) -> dict:
     return {"tickvals": [np.log10(1 + c) for c in counts], "ticktext": [f"{c:,}" for c in counts]}
 
 
-@state.word_list_cache(max_entries=16)
+@state.word_list_cache(max_entries=4)
+def trigram_cells(digest: str, _words: WordList) -> tuple[torch.Tensor, torch.Tensor]:
+    """The trigrams that occur and their counts, counted once per list: the dense V²×V table is up to
+    400 MB, and would be rebuilt for every k."""
+    return sparse_counts(_words.words, _words.vocab, 3)
+
+
 def trigram(digest: str, first: str, k: float, _words: WordList) -> tuple[torch.Tensor, float]:
     """The trigram counts whose context starts with `first`, (V, V) int64 (row = the previous character), and
     the average NLL of the whole trigram model at smoothing k."""
-    N3 = ngram_counts(_words.words, _words.vocab, 3)  # (V², V)
-    # clone: the slice is a view, and pickling a view (as the cache does) would store all of N3
-    return context_slice(N3, _words.vocab, first).clone(), dataset_nll(probabilities(N3, k), N3).nll
+    cells, counts = trigram_cells(digest, _words)
+    return sparse_slice(cells, counts, _words.vocab, first), sparse_nll(cells, counts, len(_words.vocab), k)
 
 
 def matrix_csv(M: torch.Tensor, vocab: Vocabulary, float_format: str | None = None) -> str:
@@ -78,9 +83,10 @@ st.write("**N[i, j]** counts how often character j follows character i in the wo
 
 controls = st.columns(4, vertical_alignment="bottom")
 with controls[0]:
+    state.smoothing_from_address(0.0, MAX_K)
     k = st.number_input("Smoothing k", min_value=0.0, max_value=MAX_K, value=1.0, step=1.0, format="%g",
                         key="k", bind="query-params",
-                        help="Fake counts added to every cell before normalising: P = (N + k) / (N + k).sum(1, keepdim=True).")
+                        help="Fake counts added to every cell before normalising: P = (N + k) / (N + k).sum(1, keepdim=True).") + 0.0  # -0 reads 0
 with controls[1]:
     scale = st.segmented_control("Colour", ["linear", "log"], default="linear", required=True, key="counts_scale",
                                  persist_state="session", help="Log colour shows the rare pairs that linear colour washes out.")

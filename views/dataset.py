@@ -6,6 +6,7 @@ import streamlit as st
 from bigram_core import BigramError, WordList, bigram_examples
 from bigram_core.counts import character_counts
 from bigram_core.data import Summary, summarize
+from bigram_core.limits import shown
 from ui import state
 from ui.format import code, md
 
@@ -60,12 +61,12 @@ with row[3]:
     else:
         word, times = summary.most_repeated
         ties = summary.most_repeated_ties - 1
-        fact("Most repeated", f"{md(word)} ×{times}", f"and {ties:,} more ×{times}" if ties else "")
+        fact("Most repeated", f"{md(shown(word))} ×{times}", f"and {ties:,} more ×{times}" if ties else "")
 row = st.columns(4)
 with row[0]:
-    fact("Shortest", characters(len(summary.shortest)), md(summary.shortest))
+    fact("Shortest", characters(len(summary.shortest)), md(shown(summary.shortest)))
 with row[1]:
-    fact("Longest", characters(len(summary.longest)), md(summary.longest))
+    fact("Longest", characters(len(summary.longest)), md(shown(summary.longest)))
 with row[2]:
     fact("Vocabulary V", f"{len(vocab)}", f"'.' + {len(vocab) - 1} characters",
          help=f"In index order: {code(' '.join(vocab.itos))}. '.' (index 0) marks the start and the end of every word.")
@@ -92,14 +93,14 @@ left, right = st.columns([1, 2], gap="large")
 with left:
     st.subheader(f"The first {min(FIRST_ROWS, summary.words)} words")
     first = list(words.words[:FIRST_ROWS])
-    st.dataframe(pd.DataFrame({"word": first, "length": [len(w) for w in first]},
+    st.dataframe(pd.DataFrame({"word": [shown(w) for w in first], "length": [len(w) for w in first]},
                               index=pd.RangeIndex(1, len(first) + 1, name="#")),
                  height="content")
 with right:
     st.subheader("One word as training examples")
     st.caption("The lecture wraps each word in '.' and reads its consecutive pairs: each pair is one example, "
                "the index of the first character is the input (xs), the index of the second the label (ys).")
-    word = st.text_input("A word", value="emma", max_chars=state.MAX_WORD, key="dataset_word",
+    word = st.text_input("A word", value=state.default_word("emma"), max_chars=state.MAX_WORD, key="dataset_word",
                          persist_state="session").strip()
     if not word:
         st.info("Type a word to see the bigrams it contributes.")

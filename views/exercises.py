@@ -9,17 +9,42 @@ from bigram_core.exercises import LOOKUPS, identical_logits, overflow, time_look
 from bigram_core.ngram import ORDERS, contexts_seen, n_contexts, ngram_counts
 from bigram_core.splits import PARTS, SPLIT_SEED, Split, split
 from bigram_core.tuning import MODELS, STRENGTH, Tuning, tune
+from bigram_core.limits import (
+    EXERCISE_EXAMPLES, MIN_DEV_WORDS, NET_TUNING_CELLS, ONE_HOT_CELLS, check_table, sample_examples, sample_words,
+)
 from ui import state
-from ui.format import code, md, num
+from ui.format import code, count, md, num
 
 COLORS = {"train": "#1f77b4", "dev": "#ff7f0e", "test": "#2ca02c"}
 CHART_HEIGHT = 340
 SAMPLES = 10
 
 
-@state.word_list_cache(max_entries=8)
-def cached_split(digest: str, seed: int, dedupe: bool, _words: WordList) -> Split:
-    return split(_words.words, seed, dedupe=dedupe)
+def session_split(digest: str, seed: int, dedupe: bool, words: tuple[str, ...]) -> Split:
+    """The split, kept in the session rather than st.cache_data, which would pickle it on every rerun."""
+    return state.session_memo("ex_split", (digest, seed, dedupe), lambda: split(words, seed, dedupe=dedupe))
+
+
+def exercise_words(words: WordList) -> tuple[str, ...]:
+    """The words the exercises use: all of them, or a seeded sample whose examples fit the budget."""
+    if words.n_bigrams <= EXERCISE_EXAMPLES:
+        return words.words
+    return state.session_memo("ex_words", words.digest, lambda: sample_words(words.words, EXERCISE_EXAMPLES))
+
+
+def orders_text(runs: dict[int, Tuning]) -> str:
+    """What the orders chart shows, read from its numbers."""
+    orders = list(runs)
+    train = [runs[n].best.train_nll for n in orders]
+    dev = [runs[n].best.dev_nll for n in orders]
+    best = orders[dev.index(min(dev))]
+    falls = all(b <= a for a, b in zip(train, train[1:]))
+    said = [f"Train NLL {'falls' if falls else 'does not fall steadily'} from n = {orders[0]} to n = {orders[-1]} "
+            f"({num(train[0])} → {num(train[-1])})."]
+    if len(orders) > 1:
+        said.append(f"Dev NLL is lowest at n = {best} ({num(min(dev))})"
+                    + (f" and rises after it: the larger tables memorise train." if best != orders[-1] else "."))
+    return " ".join(said) + " Each order has Vⁿ⁻¹ rows to estimate from the same words."
 
 
 @state.word_list_cache(max_entries=32)
@@ -98,8 +123,17 @@ with left:
 with right:
     dedupe = st.toggle("Remove repeated words before splitting", key="ex_dedupe",
                        help="A word in the list twice can land in train and in dev: dev then rewards memory.")
-parts = cached_split(words.digest, seed, dedupe, words)
+used = exercise_words(words)
+if len(used) < len(words.words):
+    st.info(f"{md(words.name)} has {words.n_bigrams:,} bigram examples, more than one click may compute on: the "
+            f"exercises use a seeded sample of {len(used):,} of its {len(words.words):,} words "
+            f"(at most {EXERCISE_EXAMPLES:,} examples).")
+parts = session_split(words.digest, seed, dedupe, used)
 settings = (words.digest, seed, dedupe)
+if parts.sizes["dev"] < MIN_DEV_WORDS:
+    st.warning(f"The dev part has {count(parts.sizes['dev'], 'word')}: too few for its loss to tell one setting "
+               f"from another, so the choices below mean little. A list of {10 * MIN_DEV_WORDS:,} words or more "
+               "gives a dev part that does.")
 
 st.header("E01 · A context of n − 1 characters")
 st.write("Predict the next character from the previous n − 1 (padded with '.' at the start of a word): n = 2 is "
@@ -111,6 +145,7 @@ runs = {}
 try:
     with st.spinner("Counting and tuning each order…"):
         for order in orders:
+            check_table(order, len(parts.vocab))
             runs[order] = cached_tuning(*settings, order, "counts", parts)
 except BigramError as e:
     st.error(md(str(e)))
@@ -134,9 +169,7 @@ if runs:
             "test": [num(t.test_nll) for t in runs.values()],
         }).set_index("n")
         st.dataframe(table)
-        st.caption("Train NLL keeps falling with more context, dev and test less and less: the table has Vⁿ⁻¹ rows "
-                   "to estimate from the same words, most of them seen a handful of times. Add order 5 to see dev "
-                   "turn back up on the lecture's names: the model memorises.")
+        st.caption(orders_text(runs))
     order = st.selectbox("Sample names at order", list(runs), index=len(runs) - 1, key="ex_sample_order")
     with st.spinner("Sampling…"):
         names = cached_names(*settings, order, runs[order].chosen, state.seed(), parts)
@@ -166,6 +199,13 @@ with left:
 with right:
     tune_order = st.selectbox("Order n", ORDERS, index=1, key="ex_tune_order")
 try:
+    check_table(tune_order, len(parts.vocab))
+    if model == "neural":
+        cells = (cached_seen(*settings, tune_order, parts) + 1) * len(parts.vocab)
+        if cells > NET_TUNING_CELLS:
+            raise BigramError(
+                f"At order {tune_order} this list's net has {cells:,} weights to train to convergence at every λ, "
+                f"more than the {NET_TUNING_CELLS:,} one click may train; choose a lower order or the counts model.")
     busy = "Fitting at every k…" if model == "counts" else "Training the net to convergence at every λ…"
     with st.spinner(busy):
         t = cached_tuning(*settings, tune_order, model, parts)
@@ -187,11 +227,13 @@ else:
                                    "dev NLL": [num(p.dev_nll) for p in t.sweep]}), hide_index=True)
 
 W, net = state.net_weights()
-xs, ys = bigram_examples(words.words, words.vocab)
+every = bigram_examples(used, words.vocab)
+xs, ys = sample_examples(*every, ONE_HOT_CELLS // len(words.vocab))  # the one-hot matrix is B × V floats
+measured = "every bigram" if len(xs) == len(every[0]) else f"a seeded sample of {len(xs):,} of the {len(every[0]):,} bigrams"
 
 st.header("E04 · Index rows instead of multiplying by one-hots")
 st.write(f"`F.one_hot(xs) @ W` multiplies {len(xs):,} one-hot rows by W only to copy row xs of W: `W[xs]` copies "
-         f"it directly. Measured on every bigram of the list with {net}.")
+         f"it directly. Measured on {measured} of the list with {net}.")
 if st.button("Measure again", key="ex_measure", icon=":material/timer:"):
     st.session_state["ex_timing_run"] = st.session_state.get("ex_timing_run", 0) + 1
 with st.spinner("Timing…"):

@@ -9,6 +9,7 @@ from bigram_core import BigramError, probabilities
 from bigram_core.regularisation import (
     fake_counts, matching_k, mean_kl, smoothed_probs, smoothing_nll, sweep_reg, uniform_nll,
 )
+from bigram_core.limits import SMOOTHING_CELLS
 from ui import state
 from ui.charts import matrix_heatmap, next_char_bars
 from ui.format import md, num
@@ -84,6 +85,7 @@ st.write("Two ways to keep the bigram model from being sure of anything: add **k
 words = state.words()
 N, vocab, V = words.counts, words.vocab, len(words.vocab)
 controls = st.columns([2, 2, 1])
+state.smoothing_from_address(0.0, options=K_OPTIONS)
 k = controls[0].select_slider("Smoothing k (fake counts per cell)", K_OPTIONS, value=1.0, format_func=label,
                               key="k", bind="query-params", help="P_k = (N + k) / (N + k).sum(1, keepdim=True)")
 reg = controls[1].select_slider("Regularisation λ (the net, trained to convergence)", REG_OPTIONS, value=0.01,
@@ -95,6 +97,11 @@ ch = controls[2].selectbox("Row (previous character)", vocab.itos, index=vocab.s
                            key="smoothing_row", persist_state="session")
 row = vocab.stoi[ch]
 
+if V * V > SMOOTHING_CELLS:  # every λ trains a V×V net to convergence, and each is matched to a k
+    st.error(f"This list has {V} characters: training its {V}×{V} net to convergence at {len(REG_OPTIONS)} values "
+             f"of λ is more than one click may compute (up to {int(SMOOTHING_CELLS ** 0.5)} characters). The Counts "
+             "and Breakdown views show smoothing k on this list.")
+    st.stop()
 try:
     with st.spinner(f"Training the net to convergence at {len(REG_OPTIONS)} values of λ …"):
         sweep, match, curve_nll, matched_nll = correspondence(words.digest, REG_OPTIONS, K_CURVE, N)

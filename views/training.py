@@ -47,8 +47,8 @@ def one_word(words: WordList) -> str | None:
     """The forward pass on a typed word; returns the word if it can go through the net."""
     st.subheader("1 · One word through the net")
     left, right = st.columns([1, 2])
-    url.bind(url.Text("word", "emma", state.MAX_WORD))
-    word = left.text_input("Word", "emma", max_chars=state.MAX_WORD, key="word", bind="query-params",
+    url.bind(url.Text("word", state.default_word("emma"), state.MAX_WORD))
+    word = left.text_input("Word", state.default_word("emma"), max_chars=state.MAX_WORD, key="word", bind="query-params",
                            persist_state="session").strip()
     seed, net = state.seed(), state.trained_net()
     weights = "initial"
@@ -163,6 +163,10 @@ def controls(running: bool) -> None:
                     "starts uniform.")
     pace.selectbox("Pace", list(PACES), index=list(PACES).index(DEFAULTS["pace"]), key="pace", **bound,
                    help="How fast the curve is drawn. Training itself runs at full speed either way.")
+
+
+def run_buttons(running: bool) -> None:
+    """Start, Stop, Step, Reset; drawn in the live part, so Stop during a run reruns only that part."""
     buttons = st.container(horizontal=True, vertical_alignment="center")
     buttons.button("Start", type="primary", icon=":material/play_arrow:", key="training_start", on_click=act,
                    args=("start",), disabled=running,
@@ -173,15 +177,18 @@ def controls(running: bool) -> None:
                    disabled=running, help="One step of gradient descent.")
     buttons.button("Reset", icon=":material/restart_alt:", key="training_reset", on_click=act, args=("reset",),
                    help="Discard the trained net and go back to the initial W.")
-    buttons.toggle("Log scale", key="log", **bound, help="A log loss axis, for long runs.")
+    buttons.toggle("Log scale", key="log", bind="query-params", persist_state="session",
+                   help="A log loss axis, for long runs.")
 
 
-def live(reference: float) -> None:
-    """Train the slice that is due, then draw the progress, the numbers and the loss curve, all at one step."""
+def live(reference: float, was_running: bool) -> None:
+    """Train the slice that is due, then draw the buttons, the progress, the numbers and the loss curve, all at
+    one step. A run that ends here (finished, failed or stopped) ends with a full rerun, which stops the timer."""
     trainer = LiveTraining.here()
-    if trainer.advance():
-        st.rerun()  # a full run: ends the browser's timer, draws the results
+    if trainer.advance() or (was_running and trainer.run is None):
+        st.rerun()
     net, target, running = trainer.net, trainer.target(), trainer.run is not None
+    run_buttons(running)
     records = net.records if net else []
     done, last = len(records), (records[-1] if records else None)
     st.progress(done / target, text=f"step {done:,} of {target:,}" + (" · training…" if running else ""))
@@ -216,14 +223,15 @@ def weights_and_gradient(zmax: float) -> None:
     grad = count_loss_and_grad(W, words.counts, s["reg"])[2]
     top = float(grad.abs().max()) or 1.0
     left, right = st.columns(2)
+    # Titles stay the same from one redraw to the next: a changed spec is drawn anew, only new data in place.
     left.vega_lite_chart(spec=live_heatmap(probs(W), words.vocab, scheme="blues", domain=(0, zmax), value="P",
-                                           title=f"softmax(W) at step {len(net.records) if net else 0:,}"),
+                                           title="softmax(W): the net's P"),
                          key="training_softmax")
     right.vega_lite_chart(spec=live_heatmap(grad / top, words.vocab, title="W.grad (scaled to its largest)",
                                             scheme="redblue", domain=(-1, 1), value="grad", raw=grad, reverse=True),
                           key="training_grad")
-    left.caption(f"White 0 to dark blue {zmax:.2f}, the counts model's largest P, as on its right. Hover a cell "
-                 "for its value.")
+    left.caption(f"At step {len(net.records) if net else 0:,}. White 0 to dark blue {zmax:.2f}, the counts model's "
+                 "largest P, as on its right. Hover a cell for its value.")
     right.caption(f"Largest |W.grad| = {top:.2e}. W.grad = (rowsum(N) · softmax(W) − N) / ΣN + 2λW / V²: red "
                   "where the net gives a pair more probability than its count, so every step pulls softmax(W) "
                   "toward the counts.")
@@ -260,7 +268,7 @@ def gradient_descent(words: WordList) -> None:
     if message := trainer.error:
         st.error(md(message))
     P, reference = counts_model(words.digest, words.counts)
-    redrawn(live, TICK, running, reference)
+    redrawn(live, TICK, running, reference, running)
     net_side, counts_side = st.columns([2, 1])
     with net_side:
         redrawn(weights_and_gradient, HEATMAP_TICK, running, float(P.max()))

@@ -1,0 +1,129 @@
+"""One student hammers the worst valid inputs; does anyone else notice? (issue 14)
+
+Starts the app (benchmarks/st_server.py) and replays, as websocket clients of Streamlit's own protocol
+(benchmarks/st_client.py), the inputs that used to stall a class server:
+- /exercises on 600,000 one-character words over 93 characters (1.2 MB), and on 10 million one-letter words (20 MB);
+- E03's "net, λ" on a 320 KB list of 367 distinct characters;
+- /smoothing on a list of 500 distinct characters, the most a list may have;
+- one 19.9 MB word on the Dataset view.
+Phase 1, alone: each input in a fresh session (upload, open the view, the click), measuring the server's CPU
+seconds and its peak RSS above where the step started. Phase 2, together: the hammering student replays every
+input again and again while a bystander on /breakdown types a new word every 0.3 s; the bystander's rerun
+latencies are the figure. Targets: ≤ ~2 s of CPU and ≤ ~300 MB per step; the bystander's reruns < 1 s.
+
+    python -m benchmarks.hammer            # both phases (~5 min on 2 cores)
+"""
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import time
+
+from benchmarks.st_client import Session
+from benchmarks.st_server import Sampler, app_server
+
+CJK = 0x4E00  # distinct printable characters, one code point each
+
+
+def chars(n: int) -> list[str]:
+    return [chr(CJK + i) for i in range(n)]
+
+
+def lists() -> dict[str, bytes]:
+    """The worst valid inputs of issue 14, each a word list as bytes."""
+    rng = random.Random(0)
+    c93 = [chr(c) for c in range(33, 127) if chr(c) != "."]  # 93 printable ASCII characters
+    c367, c500 = chars(367), chars(500)
+    return {
+        "600,000 one-character words over 93 characters": "\n".join(rng.choice(c93) for _ in range(600_000)).encode(),
+        "10 million one-letter words (20 MB)": b"a\n" * 10_000_000,
+        "320 KB over 367 characters": "\n".join(rng.choice(c367) + rng.choice(c367) for _ in range(36_000)).encode(),
+        "500 distinct characters": "\n".join(a + b for a, b in zip(c500, c500[1:] + c500[:1])).encode(),
+        "one 19.9 MB word": b"ab" * (19_900_000 // 2),
+    }
+
+
+# (list, view, what the student does there after opening it)
+STEPS = [
+    ("600,000 one-character words over 93 characters", "exercises", None),
+    ("10 million one-letter words (20 MB)", "exercises", None),
+    ("320 KB over 367 characters", "exercises", ("ex_model", "net, regularisation λ")),
+    ("500 distinct characters", "smoothing", None),
+    ("one 19.9 MB word", "", None),
+]
+
+
+async def measured(server, label: str, action, results: list) -> None:
+    """Run `action` and record the server's CPU seconds, wall seconds and peak RSS above the start."""
+    cpu, start, rss = server.cpu(), time.perf_counter(), server.rss_mb()
+    with Sampler(server, every=0.05) as sampler:
+        await action()
+    results.append((label, server.cpu() - cpu, time.perf_counter() - start, max(sampler.peak, rss) - rss))
+
+
+async def hammer_once(server, data: dict[str, bytes], results: list | None, timeout: float) -> None:
+    """Every step of STEPS in a fresh session; with `results`, each measured."""
+    for name, view, act in STEPS:
+        async with Session(server.base_url, "/", timeout=timeout) as s:
+            steps = [("upload", lambda: s.upload("upload", "list.txt", data[name])),
+                     (f"open /{view}", lambda: s.navigate(view) if view else s.settle())]
+            if act:
+                steps.append((f"set {act[0]}", lambda: s.set(*act)))
+            for what, action in steps:
+                if results is None:
+                    await action()
+                else:
+                    await measured(server, f"{name}: {what}", action, results)
+            if s.exceptions:
+                raise AssertionError(f"{name}: {s.exceptions[0]}")
+
+
+async def bystander(server, stop: asyncio.Event, latencies: list, timeout: float) -> None:
+    rng = random.Random(1)
+    async with Session(server.base_url, "/breakdown", timeout=timeout) as s:
+        while not stop.is_set():
+            latencies.append(await s.set("word", "".join(rng.choice("abcdefghij") for _ in range(6))))
+            await asyncio.sleep(0.3)
+
+
+async def together(server, data, rounds: int, timeout: float) -> list[float]:
+    stop, latencies = asyncio.Event(), []
+    watcher = asyncio.create_task(bystander(server, stop, latencies, timeout))
+    try:
+        for _ in range(rounds):
+            await hammer_once(server, data, None, timeout)
+    finally:
+        stop.set()
+        await watcher
+    return latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=2, help="times the hammering student replays every input (2)")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds one step may take (120)")
+    args = parser.parse_args()
+    data = lists()
+    with app_server() as server:
+        results: list = []
+        asyncio.run(hammer_once(server, data, results, args.timeout))
+        print(f"{'alone: step':<72} {'CPU s':>6} {'wall s':>7} {'+MB':>6}")
+        for label, cpu, wall, mb in results:
+            print(f"{label:<72} {cpu:6.2f} {wall:7.2f} {mb:6.0f}")
+        latencies = asyncio.run(together(server, data, args.rounds, args.timeout))
+        problems = server.log_problems()
+    q = statistics.quantiles(latencies, n=20)
+    worst_cpu, worst_mb = max(r[1] for r in results), max(r[3] for r in results)
+    print(f"together: bystander reruns {len(latencies)}: p50 {statistics.median(latencies) * 1e3:.0f} ms, "
+          f"p95 {q[18] * 1e3:.0f} ms, max {max(latencies) * 1e3:.0f} ms")
+    print(f"worst step: {worst_cpu:.2f} s CPU, +{worst_mb:.0f} MB; server log problems: {len(problems)}")
+    for entry in problems[:5]:
+        print(f"SERVER LOG: {entry}")
+    ok = max(latencies) < 1.0 and worst_cpu <= 2.5 and worst_mb <= 300 and not problems
+    print("OK" if ok else "FAILED")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
