@@ -12,7 +12,9 @@ import nbformat
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from .limits import RUN_ON
 from .sampling import MAX_LEN, SEED
+from .vocab import typed
 
 MAX_EMBED = 1_000_000  # bytes: the lecture's list is 228 KB; an upload can reach 20 MB, too big to carry in a cell
 TOP = 15  # bigrams listed by the counts notebook, as many as the Counts view's table
@@ -56,10 +58,11 @@ def file_name(name: str) -> str:
 def words_literal(words: Sequence[str]) -> str:
     """Source for the word list: a triple-quoted block, one word a line, unless the words need escapes."""
     text = "\n".join(words)
-    # Anything a triple-quoted string would not read back verbatim goes through repr instead.
+    # Anything a triple-quoted string would not read back verbatim goes through repr instead. Printable words hold
+    # none of the characters besides \n that splitlines() also cuts at (\v, \f, U+2028, …); the app's words may.
     if all(w.isprintable() for w in words) and "\\" not in text and '"""' not in text and not text.endswith('"'):
         return f'words = """{text}""".splitlines()'
-    return f"words = {text!r}.splitlines()"
+    return f"words = {text!r}.split('\\n')"
 
 
 def word_list(words: Sequence[str], name: str, max_embed: int) -> list:
@@ -70,8 +73,10 @@ def word_list(words: Sequence[str], name: str, max_embed: int) -> list:
     return [
         new_markdown_cell(f"The word list ({len(words):,} words, {nbytes / 1e6:.1f} MB) is too big to carry in this "
                           f"notebook: save it as `{path}`, one word per line, beside the notebook."),
-        new_code_cell(f"import torch\n\nwords = open({path!r}, encoding='utf-8-sig').read().splitlines()\n"
-                      "words = [w.strip() for w in words if w.strip()]  # as the app reads it: no blank lines\n"
+        # Read as the app reads a list: lines end at \n or \r\n only, NFC, blank lines and outer spaces dropped.
+        new_code_cell(f"import unicodedata\n\nimport torch\n\n"
+                      f"text = open({path!r}, encoding='utf-8-sig', newline='').read()\n"
+                      "words = [w.strip() for w in unicodedata.normalize('NFC', text).split('\\n') if w.strip()]\n"
                       "print(len(words), 'words:', words[:5])"),
     ]
 
@@ -177,6 +182,7 @@ def breakdown_notebook(words: Sequence[str], name: str, word: str, k: float = 1.
         model_cells = [new_code_cell(VOCAB), new_code_cell(count_cell(V)), *net_cells(V, net or NetSettings(), False)]
     else:
         model_cells = counts_model(V, k)
+    word = typed(word)
     score = f"""word = {word!r}
 log_likelihood = 0.0
 n = 0
@@ -229,6 +235,7 @@ print(f'average NLL {-log_likelihood / N.sum():.4f}')"""
 
 def sample_cell(n: int, seed: int, prefix: str = "", max_len: int = MAX_LEN, sampler: str = "torch") -> str:
     """The lecture's sampling loop over rows of P; `sampler` "video" draws as torch did when it was recorded."""
+    prefix = typed(prefix)
     start = f"    out = list({prefix!r})\n    ix = stoi[{prefix[-1]!r}]" if prefix else "    out = []\n    ix = 0"
     if sampler == "torch":
         draw = "        ix = torch.multinomial(p, num_samples=1, replacement=True, generator=g).item()"
@@ -239,13 +246,14 @@ def sample_cell(n: int, seed: int, prefix: str = "", max_len: int = MAX_LEN, sam
     return f"""g = torch.Generator().manual_seed({seed})
 for i in range({n}):
 {start}
-    while True:
+    while len(out) < {max_len + RUN_ON}:  # a cycle that never draws '.' stops here
         p = P[ix]
 {draw}
         out.append(itos[ix])
-        if ix == 0 or len(out) == {max_len}:  # a name cut at {max_len} characters has no '.'
+        if ix == 0:
             break
-    print(''.join(out))"""
+    # Drawn to its '.' so the next names are as the app's; past {max_len} characters it is shown cut, without it.
+    print(''.join(out) if ix == 0 and len(out) <= {max_len + 1} else ''.join(out[:{max_len}]))"""
 
 
 def training_notebook(words: Sequence[str], name: str, net: NetSettings, names: int = 5,

@@ -11,7 +11,7 @@ import pytest
 from nbclient import NotebookClient
 from streamlit.testing.v1 import app_test
 
-from bigram_core import breakdown, dataset_nll, fit, load_bundled, probabilities, probs, sample
+from bigram_core import breakdown, dataset_nll, fit, load_bundled, parse_bytes, probabilities, probs, sample
 from bigram_core.counts import top_bigrams
 from bigram_core.notebook import (NetSettings, breakdown_notebook, counts_notebook, file_name, generator_notebook,
                                   training_notebook)
@@ -60,7 +60,7 @@ def code(nb) -> str:
 @pytest.mark.parametrize("words", [
     ["emma", "ava"],
     ['say "hi"', 'ends"', "zoë", "josé"],  # quotes the triple-quoted block holds as they are
-    ['say "hi"', "back\\slash", "tab\there", "zoë", 'ends"', 'a"""b', "\u200bzero-width"],
+    ['say "hi"', "back\\slash", "tab\there", "zoë", 'ends"', 'a"""b', "\u200bzero-width", "line\u2028sep", "v\x0bt"],
 ])
 def test_the_word_list_reads_back_exactly(words):
     nb = counts_notebook(words, "mine.txt")
@@ -71,14 +71,16 @@ def test_the_word_list_reads_back_exactly(words):
 
 
 def test_a_big_list_is_read_from_a_file_beside_the_notebook(tmp_path, monkeypatch):
-    words = ["emma", "olivia", "ava"]
+    data = "\ufeffemma\r\n  olivia \n\nzoe\u0308\na\u2028b\nc\rd\n".encode()  # BOM, CRLF, NFD, U+2028, a lone CR
+    words = list(parse_bytes(data).words)
+    assert words == ["emma", "olivia", "zoë", "a\u2028b", "c\rd"]
     nb = generator_notebook(words, "uploads/class list.txt", max_embed=10)
     assert "emma" not in code(nb) and "save it as `words.txt`" in nb.cells[1].source
-    (tmp_path / "words.txt").write_text("\ufeffemma\r\n  olivia \n\nava\n", encoding="utf-8")
+    (tmp_path / "words.txt").write_bytes(data)
     monkeypatch.chdir(tmp_path)
     scope: dict = {}
-    exec(compile(nb.cells[2].source.replace("import torch\n", ""), "cell", "exec"), scope)
-    assert scope["words"] == words
+    exec(compile(nb.cells[2].source.replace("import torch\n", ""), "cell", "exec"), scope)  # unicodedata only
+    assert scope["words"] == words  # read as the app reads it
     assert file_name("names.txt") == "names.txt" and file_name("SSA 2017 names (bundled)") == "words.txt"
 
 
@@ -95,7 +97,7 @@ def test_the_notebooks_use_torch_only(bundled):
                 imports |= {a.name for a in node.names}
             elif isinstance(node, ast.ImportFrom):
                 imports.add(node.module)
-        assert imports <= {"torch", "torch.nn.functional"}, imports
+        assert imports <= {"torch", "torch.nn.functional", "unicodedata"}, imports
     assert "N = torch.zeros((27, 27), dtype=torch.int32)" in code(notebooks[1])
     assert "W = torch.zeros((27, 27), requires_grad=True)" in code(notebooks[2])
     assert "% 10 == 0" in code(notebooks[2])  # 1,000 steps print every 10th loss
