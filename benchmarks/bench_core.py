@@ -8,7 +8,7 @@ from pathlib import Path
 
 import torch
 
-from bigram_core import bigram_counts, fit, load_bundled, load_path, train, init_weights
+from bigram_core import bigram_counts, fit, init_weights, load_bundled, load_path, train
 from bigram_core.counts import bigram_counts_loop, bigram_examples
 from bigram_core.exercises import best_time
 

@@ -10,11 +10,10 @@ import math
 import os
 import sys
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 
 import torch
-
-from typing import Callable, Sequence
 
 from .counts import probabilities, uniform
 from .data import WordList, load_bundled, load_path

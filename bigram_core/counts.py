@@ -1,5 +1,5 @@
 """Counting bigrams into the V×V matrix N, and turning counts into probabilities P."""
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import torch

@@ -1,5 +1,4 @@
 """Word lists: load from a path, bytes (an upload) or text, validate, and describe."""
-import dataclasses
 import hashlib
 import http.client
 import time

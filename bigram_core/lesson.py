@@ -11,8 +11,9 @@ import contextlib
 import io
 import re
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import torch

@@ -3,7 +3,7 @@
 A classroom shares one server: each figure keeps a page load or a click near 2 s of CPU and a few hundred
 MB on a 2-core machine at any valid input; past it a view samples (saying so) or refuses with one sentence.
 """
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import torch

@@ -7,8 +7,8 @@ W is (V, V). Two ways compute the same full-batch loss, NLL + reg * mean(W**2):
   count matrix N, so one (V, V) pass replaces B examples and the gradient has a closed form.
 """
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import torch
 import torch.nn.functional as F

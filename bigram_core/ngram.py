@@ -14,7 +14,7 @@ Both models are C×V tables, row = context, column = next character:
   from N (C, V) unchanged.
 The other way to feed n−1 characters to a net, their one-hots concatenated, is `concat_logits`.
 """
-from typing import Sequence
+from collections.abc import Sequence
 
 import torch
 import torch.nn.functional as F

@@ -5,8 +5,8 @@ convergence on NLL + λ·mean(W²), softmax(W_λ), both move from the data's own
 uniform 1/V (k, λ → ∞). Here: both loss curves, the net's minimiser at each λ, and the k matching each λ.
 """
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import torch
 

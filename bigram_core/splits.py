@@ -4,9 +4,9 @@ Fit on train, choose settings on dev, report test once. A name that occurs twice
 in dev, so the dev loss partly measures memory; `dedupe` removes repeats before shuffling.
 """
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Sequence
 
 from .errors import BigramError
 from .vocab import Vocabulary

@@ -12,16 +12,16 @@ A context train never saw has a uniform row in both models (k fake counts in eve
 that stays 0), so every unseen context can share one empty row: `compact` keeps the S rows train saw
 plus that one, and the models are fitted on it (at order 5, 22k rows instead of 531k).
 """
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
-from typing import Iterator, Sequence
 
 import torch
 
 from .counts import probabilities
 from .errors import BigramError
 from .evaluate import DatasetScore
-from .ngram import ngram_counts, ngram_examples
 from .neural import probs
+from .ngram import ngram_counts, ngram_examples
 from .regularisation import Convergence, train_to_convergence
 from .splits import PARTS, Split
 

@@ -1,7 +1,7 @@
 """The vocabulary: '.' (the start and end token) is index 0, then the sorted characters of the data."""
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from .errors import BigramError
 

@@ -70,7 +70,7 @@ def use_the_list(at, page: str, words) -> None:
         assert len(at.session_state["net"].records) == 20
     elif page == "smoothing":
         at.selectbox(key="smoothing_row").set_value(last_char).run()
-        at.select_slider(key="k").set_value(0.0).run()
+        at.number_input(key="k").set_value(0.0).run()
     elif page == "generator":
         at.text_input(key="gen_prefix").input(first[0]).run()
         at.radio(key="gen_model").set_value("net").run()
@@ -128,7 +128,7 @@ def step_at(lr=None, reg=None):
         if lr is not None:
             at.number_input(key="lr").set_value(lr).run()
         if reg is not None:
-            at.number_input(key="reg").set_value(reg).run()
+            at.number_input(key="lambda").set_value(reg).run()
         return at.button(key="training_step").click()
     return act
 
@@ -170,8 +170,8 @@ def test_bad_input_gets_one_sentence(page, query, act, message):
 # value between …" and keeps the old value. Should one arrive anyway (a hand-made message), the server
 # refuses it too and the widget falls back to its default (its minimum when the view sets no default).
 REFUSED = [
-    ("counts", "k", -1.0), ("counts", "k", 1e9), ("breakdown", "k", -1.0), ("generator", "gen_k", -1.0),
-    ("generator", "gen_n", -3), ("generator", "gen_max_len", 0), ("training", "reg", -0.5),
+    ("counts", "k", -1.0), ("counts", "k", 2e9), ("breakdown", "k", -1.0), ("generator", "k", -1.0),
+    ("generator", "gen_n", -3), ("generator", "gen_max_len", 0), ("training", "lambda", -0.5),
     ("training", "lr", -1.0), ("training", "steps", 0), ("training", "steps", 10**9),
     ("training", "steps", -5),
 ]
@@ -187,11 +187,12 @@ def test_out_of_range_numbers_never_reach_the_view(page, key, value):
     assert widget.value != value and widget.min <= widget.value <= (widget.max or float("inf"))
 
 
-@pytest.mark.parametrize("query", [{"k": "-1", "reg": "-1"}, {"k": "1e400", "reg": "abc"}])
-def test_bad_settings_in_the_address_fall_back_to_the_defaults(query):
+@pytest.mark.parametrize("query, k", [({"k": "-1", "reg": "-1"}, 0.0), ({"k": "1e400", "reg": "abc"}, 1e9)])
+def test_bad_settings_in_the_address_are_snapped_or_fall_back(query, k):
     at = open_page("smoothing", **query)
     assert_clean(at)
-    assert at.select_slider(key="k").value == 1.0 and at.select_slider(key="reg").value == 0.01
+    assert at.number_input(key="k").value == k and at.select_slider(key="reg").value == 0.01
+    assert any(f"?k={query['k']} is outside 0 to 1e+09, so k is {k:g}." in w.value for w in at.warning)
 
 
 def test_a_long_word_is_cut_to_the_inputs_limit():

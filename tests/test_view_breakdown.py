@@ -85,11 +85,11 @@ def test_an_empty_word_asks_for_one(lecture):
     assert [w.value for w in at.warning] == ["Type a word to see how the model scores it."]
 
 
-def test_bad_k_in_the_url_falls_back_to_the_default(lecture):
-    for bad in ("-1", "abc"):
+def test_a_bad_k_in_the_url_is_snapped_or_falls_back(lecture):
+    for bad, k in (("-1", 0), ("abc", 1)):
         at = open_page("breakdown", lecture, k=bad)
         assert_clean(at)
-        assert at.number_input(key="k").value == 1
+        assert at.number_input(key="k").value == k and at.warning[0].value.startswith(f"?k={bad} is")
 
 
 def test_the_trained_net(lecture, lecture_N):

@@ -76,11 +76,12 @@ def test_k_from_the_url(lecture):
     assert metric(at, "Average NLL at k = 1000") != metric(open_page("counts", lecture), "Average NLL")
 
 
-@pytest.mark.parametrize("bad", ["-1", "abc", "1e9"])
-def test_bad_k_in_the_url_falls_back_to_one(lecture, bad):
+@pytest.mark.parametrize("bad, k, nll", [("-1", 0, "2.4540"), ("abc", 1, "2.4546")])
+def test_a_bad_k_in_the_url_is_snapped_or_falls_back_with_a_note(lecture, bad, k, nll):
     at = open_page("counts", lecture, k=bad)
     assert_clean(at)
-    assert at.number_input(key="k").value == 1 and metric(at, "Average NLL at k = 1") == "2.4546"
+    assert at.number_input(key="k").value == k and metric(at, f"Average NLL at k = {k}") == nll
+    assert at.warning[0].value.startswith(f"?k={bad} is")
 
 
 def test_log_colour(lecture):

@@ -35,7 +35,7 @@ def test_trained_net_draws_the_lectures_names(five):
     five.radio(key="gen_model").set_value("net").run()
     assert_clean(five)
     assert names(five) == ["cexze", "momasurailezityha", "konimittain", "llayn", "ka"]
-    assert five.number_input(key="gen_k").disabled
+    assert five.number_input(key="k").disabled
     assert "the net after the lecture's 100 steps" in five.caption[0].value
 
 

@@ -183,13 +183,13 @@ def test_the_loss_curve_and_numbers_show_the_same_step(page):
 
 
 def test_the_url_sets_the_inputs_and_a_bad_value_gets_a_note(lecture):
-    at = open_page("training", lecture, lr="10", steps="abc", pace="5 steps/s", reg="-3", colour="red")
+    at = open_page("training", lecture, lr="10", steps="abc", pace="5 steps/s", **{"lambda": "-3"}, colour="red")
     assert_clean(at)
     assert at.number_input(key="lr").value == 10.0 and at.selectbox(key="pace").value == "5 steps/s"
-    assert at.number_input(key="steps").value == 100 and at.number_input(key="reg").value == 0.0
-    notes = " ".join(c.value for c in at.caption)
+    assert at.number_input(key="steps").value == 100 and at.number_input(key="lambda").value == 0.0
+    notes = " ".join(w.value for w in at.warning)
     assert "?steps=abc is not a number, so steps is 100." in notes
-    assert "?reg=-3 is outside 0 to 1e+38, so reg is 0." in notes
+    assert "?lambda=-3 is outside 0 to 1e+38, so lambda is 0." in notes
     assert "colour" not in at.query_params  # no view knows it
     at.button(key="training_step").click().run()
     assert metrics(at)["Loss"] == metrics(at)["Data NLL"] == "3.7590"  # λ = 0: the loss is the NLL alone

@@ -26,9 +26,10 @@ MAX_CATCH_UP = 1.0  # seconds: back from another page, a paced run goes on witho
 LECTURE = state.LECTURE_TRAINING
 MAX_LR = MAX_REG = 1e38  # float32 holds up to 3.4e38: anything larger is inf before training starts
 MAX_STEPS = 100_000
-# The inputs, as the URL names them (/training?lr=10&steps=200): the lecture's values by default.
+# The inputs, as the URL names them (/training?lr=10&steps=200&lambda=0.1): the lecture's values by default.
+# λ is `lambda` here: Smoothing's `reg` is a slider over a few values, and one session key cannot serve both.
 PARAMS = (Number("lr", LECTURE["lr"], 0.0, MAX_LR), Number("steps", LECTURE["steps"], 1, MAX_STEPS, integer=True),
-          Number("reg", LECTURE["reg"], 0.0, MAX_REG), Choice("init", "random", tuple(INITS)),
+          Number("lambda", LECTURE["reg"], 0.0, MAX_REG), Choice("init", "random", tuple(INITS)),
           Choice("pace", DEFAULT_PACE, tuple(PACES)), Flag("log"))
 DEFAULTS = {p.key: p.default for p in PARAMS}
 
@@ -81,7 +82,7 @@ class LiveTraining:
     def settings(self) -> dict:
         """The inputs as the session holds them (callbacks run before the widgets are drawn again)."""
         s = self.session
-        return {"lr": float(s["lr"]), "reg": float(s["reg"]), "seed": int(s.get("seed", state.SEED)),
+        return {"lr": float(s["lr"]), "reg": float(s["lambda"]), "seed": int(s.get("seed", state.SEED)),
                 "init": INITS[s["init"]]}
 
     def pace(self) -> float | None:

@@ -13,11 +13,12 @@ from pathlib import Path
 import streamlit as st
 import torch
 
+from bigram_core.counts import MAX_SMOOTHING
 from bigram_core import SEED, BigramError, WordList, fit, load_bundled, load_path
 from bigram_core.data import ALLOWED_URLS
 from bigram_core.neural import TrainRecord
 
-from . import list_store
+from . import list_store, url
 
 LECTURE_TRAINING = {"lr": 50.0, "steps": 100, "reg": 0.01, "init": "randn"}
 # Characters a typed word or prefix may have: the longest of the lecture's names has 15, and a word's
@@ -155,27 +156,17 @@ def default_words(preferred: list[str], at_least: int = 3) -> str:
     return ", ".join(chosen)
 
 
-def smoothing_from_address(low: float, high: float | None = None, options: tuple[float, ...] = ()) -> None:
-    """Say why a ?k= the view's widget cannot take is not used: the widget drops it silently.
+K = url.Number("k", 1.0, 0.0, MAX_SMOOTHING)  # one smoothing k for the whole app, ?k= on every view
 
-    Call before the widget that binds "k"; it reads the address as the student sent it.
-    """
-    text = st.query_params.get("k")
-    if text is None:
-        return
-    try:
-        k = float(text)
-    except ValueError:
-        k = None
-    if k is None or k != k:
-        reason = "is not a number"
-    elif options and k not in options:
-        reason = f"is not one of this view's choices ({', '.join(f'{o:g}' for o in options[:3])} … {options[-1]:g})"
-    elif not low <= k <= (high if high is not None else float("inf")):
-        reason = f"is outside {low:g} to {high:,.0f}, the range of smoothing this view takes"
-    else:
-        return
-    st.warning(f"The address asked for smoothing k = {text[:20]}, which {reason}; the view uses its default instead.")
+
+def smoothing_k(container=st, *, disabled: bool = False, label: str = "Smoothing k") -> float:
+    """The app's smoothing k: the same key, bounds and URL parameter on every view, kept across page switches."""
+    url.bind(K)
+    k = container.number_input(label, K.lo, K.hi, K.default, step=1.0, format="%g", key="k", bind="query-params",
+                               persist_state="session", disabled=disabled,
+                               help="Fake counts added to every cell of N before each row is normalised: "
+                                    "P = (N + k) / (N + k).sum(1, keepdim=True).")
+    return k + 0.0  # -0 reads 0
 
 
 def seed() -> int:

@@ -95,7 +95,7 @@ def bind(*params: Param) -> None:
         if note is None:
             continue
         st.session_state[p.key] = value  # the widget shows it, and writes it to the URL
-        st.caption(f":material/link: {md(note)}")
+        st.warning(md(note), icon=":material/link:")
 
 
 def keep_only(*keys: str) -> None:

@@ -8,7 +8,6 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from bigram_core import BigramError, breakdown, dataset_nll, probabilities, probs
-from bigram_core.counts import MAX_SMOOTHING
 from bigram_core.evaluate import Breakdown, most_surprising
 from ui import state
 from ui import notebook
@@ -151,14 +150,11 @@ words = state.words()
 word_col, model_col, k_col = st.columns([2, 1.2, 1])
 # A bound input keeps only its first max_chars characters of ?word=; say so rather than cut it silently.
 cut = len(st.query_params.get("word", "")) > MAX_SCORED
-state.smoothing_from_address(0.0, MAX_SMOOTHING)
 word = word_col.text_input("Word", state.default_word("andrej"), max_chars=MAX_SCORED, key="word", bind="query-params",
                            help="Scored with '.' at both ends: '.andrej.' has the bigrams .a an nd dr re ej j.").strip()
 model = model_col.radio("Model", MODELS, key="model", bind="query-params", horizontal=True)
 # Disabled rather than hidden for the net: a bound widget that is not drawn drops its value from the URL.
-k = k_col.number_input("Smoothing k", min_value=0.0, max_value=MAX_SMOOTHING, value=1.0, step=1.0, format="%g", key="k",
-                       bind="query-params", disabled=model != "counts",
-                       help="Fake counts added to every cell of N before each row is normalised.") + 0.0  # -0 reads 0
+k = state.smoothing_k(k_col, disabled=model != "counts")
 
 if model == "counts":
     P = probabilities(words.counts, k)

@@ -22,7 +22,6 @@ HEATMAP_PX = 900  # the lecture's figure is big and square: every cell must fit 
 COLORBAR_PX = 60
 PLOT_FRACTION = 0.9  # of HEATMAP_PX left for the cells after the axis labels and margins
 MIN_FONT, MAX_FONT = 8, 11  # px: below 8 the labels are unreadable on a projector, above 11 they crowd the cell
-MAX_K = 1e6  # far past uniform already; bounded so (N + k) stays exact enough in float32
 TOP = 15
 ROW_CHART_PX = 380  # as tall as the top-bigrams table beside it
 SAMPLES = 8
@@ -83,10 +82,7 @@ st.write("**N[i, j]** counts how often character j follows character i in the wo
 
 controls = st.columns(4, vertical_alignment="bottom")
 with controls[0]:
-    state.smoothing_from_address(0.0, MAX_K)
-    k = st.number_input("Smoothing k", min_value=0.0, max_value=MAX_K, value=1.0, step=1.0, format="%g",
-                        key="k", bind="query-params",
-                        help="Fake counts added to every cell before normalising: P = (N + k) / (N + k).sum(1, keepdim=True).") + 0.0  # -0 reads 0
+    k = state.smoothing_k()
 with controls[1]:
     scale = st.segmented_control("Colour", ["linear", "log"], default="linear", required=True, key="counts_scale",
                                  persist_state="session", help="Log colour shows the rare pairs that linear colour washes out.")

@@ -6,12 +6,18 @@ import torch
 
 from bigram_core import BigramError, WordList, bigram_examples, probabilities, sample
 from bigram_core.exercises import LOOKUPS, identical_logits, overflow, time_lookups
+from bigram_core.limits import (
+    EXERCISE_EXAMPLES,
+    MIN_DEV_WORDS,
+    NET_TUNING_CELLS,
+    ONE_HOT_CELLS,
+    check_table,
+    sample_examples,
+    sample_words,
+)
 from bigram_core.ngram import ORDERS, contexts_seen, n_contexts, ngram_counts
 from bigram_core.splits import PARTS, SPLIT_SEED, Split, split
 from bigram_core.tuning import MODELS, STRENGTH, Tuning, tune
-from bigram_core.limits import (
-    EXERCISE_EXAMPLES, MIN_DEV_WORDS, NET_TUNING_CELLS, ONE_HOT_CELLS, check_table, sample_examples, sample_words,
-)
 from ui import state
 from ui.format import code, count, md, num
 
@@ -43,7 +49,7 @@ def orders_text(runs: dict[int, Tuning]) -> str:
             f"({num(train[0])} → {num(train[-1])})."]
     if len(orders) > 1:
         said.append(f"Dev NLL is lowest at n = {best} ({num(min(dev))})"
-                    + (f" and rises after it: the larger tables memorise train." if best != orders[-1] else "."))
+                    + (" and rises after it: the larger tables memorise train." if best != orders[-1] else "."))
     return " ".join(said) + " Each order has Vⁿ⁻¹ rows to estimate from the same words."
 
 

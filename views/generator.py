@@ -4,7 +4,6 @@ import streamlit as st
 import torch
 
 from bigram_core import BigramError, breakdown, dataset_nll, probabilities, probs, sample, score_words, uniform
-from bigram_core.counts import MAX_SMOOTHING
 from bigram_core.sampling import MAX_LEN, SAMPLER_NOTE, SAMPLERS, Sample
 from ui import state
 from ui import notebook
@@ -104,9 +103,7 @@ st.write("New names drawn one character at a time: start at '.', draw the next c
 words = state.words()
 top = st.columns([1.4, 1, 1, 1])
 model = top[0].radio("Model", MODELS, key="gen_model", horizontal=True, persist_state="session")
-k = top[1].number_input("Smoothing k", min_value=0.0, max_value=MAX_SMOOTHING, value=1.0, step=1.0, format="%g", key="gen_k",
-                        disabled=model != "counts", persist_state="session",
-                        help="Fake counts added to every cell of N before each row is normalised.") + 0.0  # -0 reads 0
+k = state.smoothing_k(top[1], disabled=model != "counts")
 n = top[2].number_input("How many", min_value=0, value=20, step=1, key="gen_n", persist_state="session",
                         help=f"Up to {MAX_NAMES:,} at a time.")
 # No key: the default is the sidebar's seed, and a keyed widget would keep its old value when that changes.

@@ -6,15 +6,20 @@ import streamlit as st
 import torch
 
 from bigram_core import BigramError, probabilities
-from bigram_core.regularisation import (
-    fake_counts, matching_k, mean_kl, smoothed_probs, smoothing_nll, sweep_reg, uniform_nll,
-)
 from bigram_core.limits import SMOOTHING_CELLS
+from bigram_core.regularisation import (
+    fake_counts,
+    matching_k,
+    mean_kl,
+    smoothed_probs,
+    smoothing_nll,
+    sweep_reg,
+    uniform_nll,
+)
 from ui import state
 from ui.charts import matrix_heatmap, next_char_bars
 from ui.format import md, num
 
-K_OPTIONS = (0.0, *(m * 10.0**e for e in range(-2, 4) for m in (1, 2, 5)), 1e4)  # 0, 0.01, 0.02, 0.05 … 10⁴
 REG_OPTIONS = (*(m * 10.0**e for e in range(-4, 2) for m in (1, 2, 5)), 100.0)  # 10⁻⁴ … 10², each trained
 K_CURVE = tuple(np.logspace(-2, 4, 121).tolist())  # 20 points a decade: a smooth curve for k > 0
 K0_X = 10**-2.7  # where k = 0 is drawn: a log axis has no 0, so it gets its own tick left of the curve
@@ -85,9 +90,7 @@ st.write("Two ways to keep the bigram model from being sure of anything: add **k
 words = state.words()
 N, vocab, V = words.counts, words.vocab, len(words.vocab)
 controls = st.columns([2, 2, 1])
-state.smoothing_from_address(0.0, options=K_OPTIONS)
-k = controls[0].select_slider("Smoothing k (fake counts per cell)", K_OPTIONS, value=1.0, format_func=label,
-                              key="k", bind="query-params", help="P_k = (N + k) / (N + k).sum(1, keepdim=True)")
+k = state.smoothing_k(controls[0], label="Smoothing k (fake counts per cell)")
 reg = controls[1].select_slider("Regularisation λ (the net, trained to convergence)", REG_OPTIONS, value=0.01,
                                 format_func=label, key="reg", bind="query-params",
                                 help="W minimises NLL + λ·(W**2).mean(); the lecture uses λ = 0.01. Each λ is "

@@ -3,8 +3,8 @@
 While a run is in progress the live part is a fragment that the browser reruns every TICK seconds; each rerun
 trains the steps the pace allows (ui.live_training) and redraws. softmax(W) and W.grad are a second, slower
 fragment. Fragments exist only during a run (registered idle, a rerun the browser had queued could arrive as a
-full run ends and drop that run's output); between runs the same parts are drawn in plain containers. AppTest never fires the timer but runs fragments inline, so there each
-at.run() trains one slice.
+full run ends and drop that run's output); between runs the same parts are drawn in plain containers. AppTest
+never fires the timer but runs fragments inline, so there each at.run() trains one slice.
 """
 import io
 import math
@@ -156,7 +156,7 @@ def controls(running: bool) -> None:
     lr.number_input("Learning rate", 0.0, MAX_LR, DEFAULTS["lr"], step=10.0, format="%g", key="lr", **bound,
                     help="Applies from the next step, also during a run.")
     steps.number_input("Steps", 1, MAX_STEPS, DEFAULTS["steps"], step=100, key="steps", disabled=running, **bound)
-    reg.number_input("λ (reg)", 0.0, MAX_REG, DEFAULTS["reg"], step=0.01, format="%g", key="reg", **bound,
+    reg.number_input("λ (reg)", 0.0, MAX_REG, DEFAULTS["lambda"], step=0.01, format="%g", key="lambda", **bound,
                      help="Strength of the L2 term λ·mean(W²); applies from the next step.")
     init.radio("Init", list(INITS), horizontal=True, key="init", disabled=running, **bound,
                help="random: torch.randn with the sidebar's seed, as the lecture; zeros: every row of softmax(W) "
