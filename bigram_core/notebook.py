@@ -193,7 +193,8 @@ for ch1, ch2 in zip(chs, chs[1:]):
     logprob = torch.log(prob)
     log_likelihood += logprob
     n += 1
-    print(f'{{ch1}}{{ch2}}  count {{N[ix1, ix2].item():6d}}  P {{prob:.4f}}  log P {{logprob:.4f}}  NLL {{-logprob:.4f}}')
+    print(f'{{ch1}}{{ch2}}  count {{N[ix1, ix2].item():6d}}  P {{prob:.4f}}  log P {{logprob:.4f}}  '
+          f'NLL {{-logprob:.4f}}')
 print(f'log-likelihood {{log_likelihood:.4f}}')
 print(f'mean NLL {{-log_likelihood / n:.4f}}')"""
     settings = f"the counts model at k = {lit(k)}" if model == "counts" else "the net"
@@ -213,7 +214,7 @@ def counts_notebook(words: Sequence[str], name: str, k: float = 1.0, row: str = 
 for c in torch.argsort(flat, descending=True, stable=True)[:{TOP}].tolist():
     i, j = c // {V}, c % {V}
     print(f'{{itos[i]}}{{itos[j]}}  {{N[i, j].item():6d}}  P {{P[i, j]:.4f}}')"""
-    rows = [0] if row == "." else [0, f"stoi[{row!r}]"]
+    rows = ["0"] if row == "." else ["0", f"stoi[{row!r}]"]
     show_rows = "\n".join(f"p = P[{r}]\nprint(' '.join(f'{{itos[j]}} {{p[j]:.4f}}' for j in range({V})))"
                           for r in rows)
     nll = """logP = P.double().log()

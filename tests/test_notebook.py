@@ -13,8 +13,14 @@ from streamlit.testing.v1 import app_test
 
 from bigram_core import breakdown, dataset_nll, fit, load_bundled, parse_bytes, probabilities, probs, sample
 from bigram_core.counts import top_bigrams
-from bigram_core.notebook import (NetSettings, breakdown_notebook, counts_notebook, file_name, generator_notebook,
-                                  training_notebook)
+from bigram_core.notebook import (
+    NetSettings,
+    breakdown_notebook,
+    counts_notebook,
+    file_name,
+    generator_notebook,
+    training_notebook,
+)
 from bigram_core.sampling import names
 from tests.apptest import assert_clean, metrics, open_page, run_until_done, shown
 from tests.browser import CHROMIUM, chromium, serve, wait_idle

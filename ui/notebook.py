@@ -1,16 +1,26 @@
 """The download of a view's notebook (bigram_core.notebook), built only when it is clicked."""
 import functools
+from collections.abc import Callable
 
 import streamlit as st
 
 from bigram_core import WordList
-from bigram_core.notebook import (NetSettings, breakdown_notebook, counts_notebook, generator_notebook, to_bytes,
-                                  training_notebook)
+from bigram_core.notebook import (
+    NetSettings,
+    NotebookNode,
+    breakdown_notebook,
+    counts_notebook,
+    generator_notebook,
+    to_bytes,
+    training_notebook,
+)
 
 from . import state
 
-BUILDERS = {"breakdown": breakdown_notebook, "counts": counts_notebook, "training": training_notebook,
-            "generator": generator_notebook}
+BUILDERS: dict[str, Callable[..., NotebookNode]] = {
+    "breakdown": breakdown_notebook, "counts": counts_notebook, "training": training_notebook,
+    "generator": generator_notebook,
+}
 
 
 def net_settings() -> NetSettings:

@@ -9,8 +9,7 @@ from pandas.io.formats.style import Styler
 
 from bigram_core import BigramError, breakdown, dataset_nll, probabilities, probs
 from bigram_core.evaluate import Breakdown, most_surprising
-from ui import state
-from ui import notebook
+from ui import notebook, state
 from ui.format import count, md, num, plotly_text
 
 # The option strings are what the URL carries (?model=net), so they are short words.

@@ -13,8 +13,7 @@ from bigram_core import BigramError, Vocabulary, WordList, dataset_nll, probabil
 from bigram_core.counts import top_bigrams
 from bigram_core.ngram import sparse_counts, sparse_nll, sparse_slice
 from bigram_core.sampling import names
-from ui import state
-from ui import notebook
+from ui import notebook, state
 from ui.charts import matrix_heatmap, next_char_bars
 from ui.format import md, num, plotly_text
 

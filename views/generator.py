@@ -5,8 +5,7 @@ import torch
 
 from bigram_core import BigramError, breakdown, dataset_nll, probabilities, probs, sample, score_words, uniform
 from bigram_core.sampling import MAX_LEN, SAMPLER_NOTE, SAMPLERS, Sample
-from ui import state
-from ui import notebook
+from ui import notebook, state
 from ui.charts import next_char_bars
 from ui.format import md, num, plotly_text
 

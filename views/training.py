@@ -17,8 +17,7 @@ from bigram_core import BigramError, WordList, init_weights, probabilities, prob
 from bigram_core.evaluate import dataset_nll
 from bigram_core.neural import count_loss_and_grad
 from bigram_core.sampling import names
-from ui import state, url
-from ui import notebook
+from ui import notebook, state, url
 from ui.charts import examples_heatmap, live_heatmap, loss_curve, matrix_heatmap
 from ui.format import code, md, num, plotly_text
 from ui.live_training import DEFAULTS, INITS, MAX_LR, MAX_REG, MAX_STEPS, PACES, PARAMS, LiveTraining, act
