@@ -3,6 +3,8 @@
 Plotly draws what is drawn once; Vega-Lite draws what changes during a live run, because Streamlit updates a
 Vega-Lite chart's data in place while its spec stays the same (a plotly chart is drawn anew and blanks meanwhile).
 """
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -100,7 +102,7 @@ def loss_curve(steps: list[int], losses: list[float], nlls: list[float], target:
     """
     curve = pd.DataFrame({"step": steps, "loss = NLL + λ·mean(W²)": losses, "data NLL": nlls}).melt(
         "step", var_name="curve", value_name="value")
-    y = {"field": "value", "type": "quantitative", "title": "loss",
+    y: dict[str, Any] = {"field": "value", "type": "quantitative", "title": "loss",
          "scale": {"type": "log"} if log else {"zero": False}}
     legend = {"orient": "top", "title": None, "labelFontSize": FONT}
     return {

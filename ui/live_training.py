@@ -139,11 +139,12 @@ class LiveTraining:
         run, net = self.run, self.net
         if run is None:
             return False
-        ok = net is not None
-        if ok:
-            s = self.settings()
-            due = steps_due(run, len(net.records), self.pace(), time.perf_counter() if now is None else now)
-            ok = due == 0 or self._train(net, due, s["lr"], s["reg"], SLICE)
+        if net is None:  # the word list changed under the run
+            self.stop()
+            return True
+        s = self.settings()
+        due = steps_due(run, len(net.records), self.pace(), time.perf_counter() if now is None else now)
+        ok = due == 0 or self._train(net, due, s["lr"], s["reg"], SLICE)
         if not ok or len(net.records) >= run.target:
             self.stop()
             return True

@@ -35,7 +35,7 @@ def release(upload: UploadedFile) -> None:
     session expired after a disconnect does not always do."""
     ctx = get_script_run_ctx()
     if ctx is not None:
-        ctx.uploaded_file_mgr.remove_file(ctx.session_id, upload.file_id)
+        ctx.uploaded_file_mgr.remove_file(ctx.session_id, upload.file_id)  # type: ignore[attr-defined]  # memory manager only
 
 
 def render() -> None:

@@ -9,18 +9,27 @@ import functools
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 import streamlit as st
 import torch
 
-from bigram_core.counts import MAX_SMOOTHING
 from bigram_core import SEED, BigramError, WordList, fit, load_bundled, load_path
+from bigram_core.counts import MAX_SMOOTHING
 from bigram_core.data import ALLOWED_URLS
 from bigram_core.neural import TrainRecord
 
 from . import list_store, url
 
-LECTURE_TRAINING = {"lr": 50.0, "steps": 100, "reg": 0.01, "init": "randn"}
+
+class TrainingSettings(TypedDict):
+    lr: float
+    steps: int
+    reg: float
+    init: str
+
+
+LECTURE_TRAINING: TrainingSettings = {"lr": 50.0, "steps": 100, "reg": 0.01, "init": "randn"}
 # Characters a typed word or prefix may have: the longest of the lecture's names has 15, and a word's
 # tables and charts grow with it (a 300-character word takes the Training view seconds to draw).
 MAX_WORD = 60
