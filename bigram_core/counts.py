@@ -1,4 +1,5 @@
 """Counting bigrams into the V×V matrix N, and turning counts into probabilities P."""
+
 from collections.abc import Sequence
 
 import numpy as np

@@ -8,6 +8,7 @@ index_add and is the fastest both ways. time_lookups measures all three.
 E05: F.cross_entropy(logits, ys) is the lecture's exp → normalise → −log p → mean in one call, computed
 as log-softmax with the row maximum subtracted first, so large logits cannot overflow exp.
 """
+
 import math
 import time
 from dataclasses import dataclass

@@ -6,6 +6,7 @@ W is (V, V). Two ways compute the same full-batch loss, NLL + reg * mean(W**2):
 - `count_loss_and_grad`, the fast one: the loss and its gradient depend on the data only through the
   count matrix N, so one (V, V) pass replaces B examples and the gradient has a closed form.
 """
+
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass

@@ -14,6 +14,7 @@ Both models are C×V tables, row = context, column = next character:
   from N (C, V) unchanged.
 The other way to feed n−1 characters to a net, their one-hots concatenated, is `concat_logits`.
 """
+
 from collections.abc import Sequence
 
 import torch
@@ -152,6 +153,7 @@ def table_from_concat(W_cat: torch.Tensor, order: int) -> torch.Tensor:
 
 
 # --- sparse: the cells that occur, for tables too large to build densely on every click ---
+
 
 def sparse_counts(words: Sequence[str], vocab: Vocabulary, order: int) -> tuple[torch.Tensor, torch.Tensor]:
     """The cells of ngram_counts that are not 0: cells (S,) int64 (context · V + next, ascending), counts (S,).

@@ -4,6 +4,7 @@ The counts model smoothed with k fake counts per cell, P_k = (N + k) / rowsums, 
 convergence on NLL + λ·mean(W²), softmax(W_λ), both move from the data's own P (k = 0, λ → 0) to the
 uniform 1/V (k, λ → ∞). Here: both loss curves, the net's minimiser at each λ, and the k matching each λ.
 """
+
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -141,8 +142,12 @@ def sweep_reg(N: torch.Tensor, regs: Sequence[float], tol: float = TOL, max_step
         runs.append(run)
         W = run.W
     runs.reverse()
-    return RegSweep(tuple(regs), torch.stack([r.W for r in runs]), torch.tensor([r.data_nll for r in runs],
-                    dtype=torch.float64), tuple(r.steps for r in runs))
+    return RegSweep(
+        tuple(regs),
+        torch.stack([r.W for r in runs]),
+        torch.tensor([r.data_nll for r in runs], dtype=torch.float64),
+        tuple(r.steps for r in runs),
+    )
 
 
 def smoothed_probs(N: torch.Tensor, ks: Sequence[float]) -> torch.Tensor:

@@ -3,6 +3,7 @@
 Fit on train, choose settings on dev, report test once. A name that occurs twice can land in train and
 in dev, so the dev loss partly measures memory; `dedupe` removes repeats before shuffling.
 """
+
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass

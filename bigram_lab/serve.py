@@ -4,6 +4,7 @@ Every option of the app's .streamlit/config.toml (XSRF, CORS, upload limit, erro
 Streamlit's command line, which outranks config files and STREAMLIT_* variables: a serve keeps the app's security
 settings wherever it is started from. Only the address, the port and the allowed host names are serve's own.
 """
+
 import argparse
 import ctypes
 import http.client
@@ -41,6 +42,7 @@ def app_dir() -> Path:
 
 
 # --- the command line ----------------------------------------------------------------------------------------
+
 
 def port_number(text: str) -> int:
     try:
@@ -91,27 +93,58 @@ def replica_count(text: str) -> int:
 
 def add_parser(sub) -> None:
     p = sub.add_parser(
-        "serve", help="serve the dashboard to a class: one process, or --replicas N behind HAProxy",
+        "serve",
+        help="serve the dashboard to a class: one process, or --replicas N behind HAProxy",
         description="Serve the dashboard to a class. Students open one of the printed URLs. The app allows only "
-                    "the names given with --public-name, localhost and, when it listens beyond loopback, this "
-                    "machine's own names and addresses.")
-    p.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0: every interface; "
-                                                     "127.0.0.1: this machine only)")
+        "the names given with --public-name, localhost and, when it listens beyond loopback, this "
+        "machine's own names and addresses.",
+    )
+    p.add_argument(
+        "--host",
+        default="0.0.0.0",
+        help="address to listen on (default 0.0.0.0: every interface; 127.0.0.1: this machine only)",
+    )
     p.add_argument("--port", type=port_number, default=8501, help="port to listen on (default 8501)")
-    p.add_argument("--public-name", type=public_name, action="append", default=[], metavar="NAME",
-                   help="a host name or address students type, e.g. lab.school.org (repeat for more)")
-    p.add_argument("--no-own-names", action="store_true",
-                   help="do not allow this machine's own host names and addresses, only --public-name and localhost")
+    p.add_argument(
+        "--public-name",
+        type=public_name,
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a host name or address students type, e.g. lab.school.org (repeat for more)",
+    )
+    p.add_argument(
+        "--no-own-names",
+        action="store_true",
+        help="do not allow this machine's own host names and addresses, only --public-name and localhost",
+    )
     p.add_argument("--data", metavar="PATH", help="the word list every session starts with (default: bundled)")
-    p.add_argument("--allow-url", action="append", default=[], metavar="URL",
-                   help="one more address for the sidebar's 'fetch from an allowed address' list")
-    p.add_argument("--replicas", type=replica_count, default=None, metavar="N",
-                   help="run N Streamlit processes on loopback behind HAProxy, sticky by cookie")
-    p.add_argument("--backend", type=backend, action="append", default=[], metavar="HOST:PORT",
-                   help="also send students to a `bigram-lab serve` on another machine (implies the proxy)")
+    p.add_argument(
+        "--allow-url",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="one more address for the sidebar's 'fetch from an allowed address' list",
+    )
+    p.add_argument(
+        "--replicas",
+        type=replica_count,
+        default=None,
+        metavar="N",
+        help="run N Streamlit processes on loopback behind HAProxy, sticky by cookie",
+    )
+    p.add_argument(
+        "--backend",
+        type=backend,
+        action="append",
+        default=[],
+        metavar="HOST:PORT",
+        help="also send students to a `bigram-lab serve` on another machine (implies the proxy)",
+    )
 
 
 # --- where to listen, and the names to allow -----------------------------------------------------------------
+
 
 def resolve(host: str) -> list[str]:
     """The addresses a host name stands for ([] if it does not resolve)."""
@@ -178,6 +211,7 @@ def health_host(host: str) -> str:
 
 # --- Streamlit and HAProxy processes ---------------------------------------------------------------------------
 
+
 def shipped_options() -> dict[str, object]:
     """The app's .streamlit/config.toml as {"section.option": value}."""
     with open(app_dir() / ".streamlit" / "config.toml", "rb") as f:
@@ -220,8 +254,16 @@ class Processes:
         self.running: list[tuple[str, subprocess.Popen]] = []
 
     def start(self, label: str, cmd: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
-        proc = subprocess.Popen(cmd, cwd=app_dir(), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=die_with_parent)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=app_dir(),
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=die_with_parent,
+        )
         threading.Thread(target=self._forward, args=(label, proc), daemon=True).start()
         self.running.append((label, proc))
         return proc
@@ -297,6 +339,7 @@ def free_loopback_port() -> int:
 
 # --- serve -----------------------------------------------------------------------------------------------------
 
+
 def run(args: argparse.Namespace) -> int:
     """Start the app (and the proxy), print the URLs for the class, run until interrupted or terminated."""
     proxy = args.replicas is not None or bool(args.backend)
@@ -305,8 +348,10 @@ def run(args: argparse.Namespace) -> int:
         if args.replicas == 0 and not args.backend:
             raise BigramError("--replicas 0 needs a --backend HOST:PORT to send the class to.")
         if proxy and executable() is None:
-            raise BigramError("--replicas and --backend need HAProxy, which is not installed "
-                              "(on Debian or Ubuntu: apt-get install haproxy).")
+            raise BigramError(
+                "--replicas and --backend need HAProxy, which is not installed "
+                "(on Debian or Ubuntu: apt-get install haproxy)."
+            )
         check_free(args.host, args.port)
         app_args = []
         if args.data is not None:

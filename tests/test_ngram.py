@@ -1,5 +1,6 @@
 """E01, a context of n−1 characters: the vectorised table against a loop, order 2 against the bigram model,
 the table net against the concatenated one-hots, and sampling over the context window."""
+
 from collections import Counter
 
 import pytest
@@ -72,7 +73,9 @@ def test_vectorised_equals_loop(order):
 
 
 def test_vectorised_equals_loop_on_the_lecture(lecture):
-    assert torch.equal(ngram_counts(lecture.words, lecture.vocab, 3), ngram_counts_loop(lecture.words, lecture.vocab, 3))
+    assert torch.equal(
+        ngram_counts(lecture.words, lecture.vocab, 3), ngram_counts_loop(lecture.words, lecture.vocab, 3)
+    )
 
 
 def test_order_2_is_the_bigram_model(lecture, lecture_N):

@@ -1,4 +1,5 @@
 """The frame: every view renders with no exception; the shared sidebar loads word lists and keeps them."""
+
 import pytest
 
 from tests.apptest import assert_clean, open_page

@@ -1,4 +1,5 @@
 """On a machine without chromium the README's test command still passes: the browser tests skip, saying why."""
+
 import os
 import subprocess
 import sys
@@ -9,9 +10,25 @@ from tests.browser import ROOT
 def test_browser_tests_skip_with_a_reason_without_chromium():
     env = {**os.environ, "BIGRAM_LAB_CHROMIUM": "/nonexistent/chromium"}
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", "tests/test_e2e.py",
-         "tests/test_serve.py", "-k", "every_view or public_name_loads or through_the_proxy"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-rs",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_e2e.py",
+            "tests/test_serve.py",
+            "-k",
+            "every_view or public_name_loads or through_the_proxy",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert lines[-1].startswith("9 skipped"), lines[-1]

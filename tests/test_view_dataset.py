@@ -1,4 +1,5 @@
 """The dataset view (/): the list's figures, its charts, and one word turned into the lecture's xs and ys."""
+
 import json
 from collections import Counter
 

@@ -1,4 +1,5 @@
 """The Name generator view: the lecture's names from counts and from the net, NLL and novelty, trace, bad input."""
+
 import json
 
 import pytest
@@ -69,7 +70,8 @@ def test_prefix(five):
     five.text_input(key="gen_prefix").input("jQ").run()
     assert_clean(five)
     assert [e.value for e in five.error] == [
-        "'jQ' has 'Q' at position 2, which is not in the vocabulary ('abcdefghijklmnopqrstuvwxyz' and '.'). Did you mean 'jq'?"]
+        "'jQ' has 'Q' at position 2, which is not in the vocabulary ('abcdefghijklmnopqrstuvwxyz' and '.'). Did you mean 'jq'?"
+    ]
 
 
 def test_temperature(five):

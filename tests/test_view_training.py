@@ -3,6 +3,7 @@
 AppTest never fires the browser's timer, but it runs the live fragment inline on every full run, and each
 run trains one time-boxed slice, so calling at.run() again plays the part of the timer (run_until_done).
 """
+
 import math
 import time
 
@@ -14,12 +15,6 @@ from bigram_core import parse_text
 from tests.apptest import assert_clean, metrics, open_page, run_until_done, running
 
 SAMPLED_NAMES = ["`cexze.`", "`momasurailezityha.`", "`konimittain.`", "`llayn.`", "`ka.`"]
-
-
-
-
-
-
 
 
 @pytest.fixture
