@@ -27,7 +27,8 @@ def main() -> None:
     loop = best_time(lambda: bigram_counts_loop(words.words, words.vocab), 2)
     fast = best_time(lambda: bigram_counts(words.words, words.vocab), 20)
     print(
-        f"counting   loop {loop * 1e3:9.1f} ms   vectorised {fast * 1e3:7.2f} ms   {loop / fast:7.0f}x  (target >= 200x)"
+        f"counting   loop {loop * 1e3:9.1f} ms   vectorised {fast * 1e3:7.2f} ms   "
+        f"{loop / fast:7.0f}x  (target >= 200x)"
     )
 
     N = bigram_counts(words.words, words.vocab)
@@ -35,7 +36,8 @@ def main() -> None:
     onehot = best_time(lambda: fit(N, 100, method="onehot", examples=examples), 2)
     counts = best_time(lambda: fit(N, 100), 10)
     print(
-        f"100 steps  one-hot {onehot * 1e3:6.0f} ms   counts {counts * 1e3:9.2f} ms   {onehot / counts:7.0f}x  (target >= 400x)"
+        f"100 steps  one-hot {onehot * 1e3:6.0f} ms   counts {counts * 1e3:9.2f} ms   "
+        f"{onehot / counts:7.0f}x  (target >= 400x)"
     )
 
     W, n = init_weights(len(words.vocab)), 20_000

@@ -36,7 +36,9 @@ SAMPLER = (
         return m.querySelector('[data-testid="stMetricValue"]').textContent.trim().replace(/,/g, '');
   };
   const tick = () => {
-    const chart = document.querySelector("%s");
+    const chart = document.querySelector("""
+    + f'"{CHART}"'
+    + """);
     const main = document.querySelector('[data-testid="stMain"]');
     if (chart) S.tops.push(chart.getBoundingClientRect().top + main.scrollTop);  // in the page, not the window
     const progress = document.querySelector('[data-testid="stProgress"]')?.textContent.match(/step ([\\d,]+)/);
@@ -48,7 +50,6 @@ SAMPLER = (
   };
   requestAnimationFrame(tick);
 }"""
-    % CHART
 )
 
 

@@ -68,11 +68,11 @@ async def hammer_once(server, data: dict[str, bytes], results: list | None, time
     for name, view, act in STEPS:
         async with Session(server.base_url, "/", timeout=timeout) as s:
             steps = [
-                ("upload", lambda: s.upload("upload", "list.txt", data[name])),
-                (f"open /{view}", lambda: s.navigate(view) if view else s.settle()),
+                ("upload", lambda s=s, name=name: s.upload("upload", "list.txt", data[name])),
+                (f"open /{view}", lambda s=s, view=view: s.navigate(view) if view else s.settle()),
             ]
             if act:
-                steps.append((f"set {act[0]}", lambda: s.set(*act)))
+                steps.append((f"set {act[0]}", lambda s=s, act=act: s.set(*act)))
             for what, action in steps:
                 if results is None:
                     await action()

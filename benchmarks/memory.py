@@ -11,8 +11,8 @@ the bundled list's cache entries are not growth), then runs --ops operations (20
   after the last operation.
 Printed before, every 50 operations and after: the server's RSS (process tree); what it holds live, from a
 probe in the server process (benchmarks/probed_streamlit.py: the bytes in use in malloc and in pymalloc, the
-allocators of Python's large and small objects); and Streamlit's own gauges (/_stcore/metrics: bytes held per st.cache_data cache,
-uploaded files, media), so that growth can be told apart from the caches filling up.
+allocators of Python's large and small objects); and Streamlit's own gauges (/_stcore/metrics: bytes held per
+st.cache_data cache, uploaded files, media), so that growth can be told apart from the caches filling up.
 Also judged: the bytes of uploaded files Streamlit's uploaded-file manager still holds after every session that
 uploaded one has ended (the app lets go of an upload once it has parsed it), which must be ~0.
 
@@ -23,14 +23,15 @@ session connecting or leaving): so the script waits TTL + 10 s, then opens and c
 --set passes any Streamlit config option to the server (as its STREAMLIT_* environment variable), e.g.
 runner.postScriptGC=false to compare without a garbage collection after every script run.
 
-The figure judged is live memory, malloc's and pymalloc's bytes in use after a full garbage collection (the
-probe measures before and after one: a session Streamlit drops between script runs is freed by the collection
-after the next script run, of any session), from the end of pass 1 to the end of the last pass (--passes 3, new word lists each time), per 100 page loads
-of the later passes. Pass 1 is left out because first uses (a cache's first entries, lazily built tables) land
-in it. Growth above --bound MB (10) per 100 loads makes the exit status 1. Why 10 MB: a session holds its own
-copy of its word list (the bundled 32,469 names: about 2.6 MB of Python objects), its net and its widgets'
-state, so sessions never freed would add over 170 MB per 100 loads, and one in ten of them 17 MB; every cache in
-the app has max_entries (1 to 32 entries, together about 2 MB with these lists), so once full they cannot grow.
+The figure judged is live memory, malloc's and pymalloc's bytes in use after a full garbage collection (the probe
+measures before and after one: a session Streamlit drops between script runs is freed by the collection after the
+next script run, of any session), from the end of pass 1 to the end of the last pass (--passes 3, new word lists
+each time), per 100 page loads of the later passes. Pass 1 is left out because first uses (a cache's first entries,
+lazily built tables) land in it. Growth above --bound MB (10) per 100 loads makes the exit status 1. Why 10 MB: a
+session holds its own copy of its word list (the bundled 32,469 names: about 2.6 MB of Python objects), its net and
+its widgets' state, so sessions never freed would add over 170 MB per 100 loads, and one in ten of them 17 MB;
+every cache in the app has max_entries (1 to 32 entries, together about 2 MB with these lists), so once full they
+cannot grow.
 
 RSS is reported, not judged: it keeps memory the process has freed. glibc keeps freed chunks in its arenas for
 reuse, and pymalloc gives a 1 MiB arena back only when every object in it is gone, so one long-lived object

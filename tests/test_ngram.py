@@ -185,7 +185,7 @@ def test_sampling_at_order_3_reads_the_last_two_characters(lecture):
     for s in samples:
         text = ".." + s.name + "."
         assert [step.context for step in s.steps] == [text[i : i + 2] for i in range(len(s.name) + 1)]
-        for i, step in enumerate(s.steps):
+        for i, _step in enumerate(s.steps):
             gram = text[i : i + 3]
             assert N[context_index([lecture.vocab.stoi[c] for c in gram[:2]], 27), lecture.vocab.stoi[gram[2]]] > 0
     assert names(sample(P, lecture.vocab, 5, seed=7, order=3)) == names(samples[:5])

@@ -162,11 +162,11 @@ def test_mean_kl_is_zero_only_for_equal_rows(N):
 def test_matching_k_equals_brute_force(N, sweep):
     ks = k_grid(-2, 5, 10)
     match = matching_k(N, sweep.net_probs(), ks)
-    for l, P_net in enumerate(sweep.net_probs()):
+    for layer, P_net in enumerate(sweep.net_probs()):
         kls = [mean_kl(smoothed_probs(N, [k])[0], P_net).item() for k in ks]
         best = min(range(len(ks)), key=kls.__getitem__)
-        assert match.k[l].item() == ks[best]
-        assert match.kl[l].item() == pytest.approx(kls[best], rel=1e-6, abs=1e-14)
+        assert match.k[layer].item() == ks[best]
+        assert match.kl[layer].item() == pytest.approx(kls[best], rel=1e-6, abs=1e-14)
 
 
 def test_matching_k_increases_with_reg(N, sweep):

@@ -70,7 +70,8 @@ def test_prefix(five):
     five.text_input(key="gen_prefix").input("jQ").run()
     assert_clean(five)
     assert [e.value for e in five.error] == [
-        "'jQ' has 'Q' at position 2, which is not in the vocabulary ('abcdefghijklmnopqrstuvwxyz' and '.'). Did you mean 'jq'?"
+        "'jQ' has 'Q' at position 2, which is not in the vocabulary ('abcdefghijklmnopqrstuvwxyz' and '.'). "
+        "Did you mean 'jq'?"
     ]
 
 

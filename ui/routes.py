@@ -8,7 +8,8 @@ browser gets a blank white page. The query string is kept, so /breakdown/x?word=
 from starlette.responses import RedirectResponse
 
 # Streamlit's own path segments (_stcore, media, component, static, app/static, auth): a path with one anywhere is
-# never redirected, since the browser finds the server's base by probing /<view>/_stcore/health and then /_stcore/health.
+# never redirected, since the browser finds the server's base by probing /<view>/_stcore/health and then
+# /_stcore/health.
 STREAMLIT_PREFIXES = frozenset({"_stcore", "media", "component", "static", "app", "auth", "oauth2callback"})
 
 

@@ -90,7 +90,8 @@ with row[3]:
         "Bigrams",
         f"{words.n_bigrams:,}",
         "training examples",
-        help="A word of length L gives L + 1 bigrams: '.' to its first letter, each inner pair, its last letter to '.'.",
+        help="A word of length L gives L + 1 bigrams: '.' to its first letter, each inner pair, "
+        "its last letter to '.'.",
     )
 
 left, right = st.columns(2)
