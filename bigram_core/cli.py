@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
+from typing import cast
 
 import torch
 
@@ -101,7 +102,11 @@ def build_parser(prog: str = "python -m bigram_core", more: Callable | None = No
     train.add_argument("--method", choices=METHODS, default="counts", help="fast counts path or the lecture's one-hot")
 
     parser = Parser(prog=prog, description="Bigram Lab: makemore part 1 from the terminal.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    # Typed as plain ArgumentParser's: the shared option groups (parents=) are plain ArgumentParsers.
+    sub = cast(
+        "argparse._SubParsersAction[argparse.ArgumentParser]",
+        parser.add_subparsers(dest="command", required=True, parser_class=Parser),
+    )
     sub.add_parser("stats", parents=[common, order], help="size, lengths and vocabulary of a word list")
     p = sub.add_parser("breakdown", parents=[common, order, model, train], help="a word's NLL bigram by bigram")
     p.add_argument("word")

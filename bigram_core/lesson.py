@@ -496,6 +496,8 @@ def chapter(number: int) -> Chapter:
 def snap(value: str | None) -> int:
     """The chapter a URL's ?chapter= names, or the nearest one: a number is rounded and clamped to
     1..len(CHAPTERS); anything that is not a number gives 1."""
+    if value is None:
+        return 1
     try:
         x = float(value)
     except (TypeError, ValueError):

@@ -115,6 +115,7 @@ def train(
         else:
             W.requires_grad_(True)
             W.grad = None
+            assert examples is not None  # refused above with a ValueError
             loss, data_nll = onehot_loss(W, *examples, reg)
             loss.backward()
             grad = W.grad
@@ -179,9 +180,11 @@ def word_step(W: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor, lr: float = 0
     p = counts / counts.sum(1, keepdim=True)
     loss = -p[torch.arange(len(ys)), ys].log().mean()
     loss.backward()
-    W.data += -lr * W.grad
+    grad = W.grad
+    assert grad is not None  # backward() just filled it
+    W.data += -lr * grad
     W.requires_grad_(False)
-    return float(loss.detach()), W.grad
+    return float(loss.detach()), grad
 
 
 def fit(

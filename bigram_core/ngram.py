@@ -56,7 +56,7 @@ def context_index(context, V: int):
     `context` is a sequence of ints (returns an int) or a tensor (..., n−1) (returns a tensor (...)).
     """
     columns = context.unbind(-1) if isinstance(context, torch.Tensor) else context
-    index = 0
+    index: int | torch.Tensor = 0
     for c in columns:
         index = index * V + c
     return index

@@ -64,7 +64,7 @@ def with_temperature(P: torch.Tensor, temperature: float) -> torch.Tensor:
 def draw(p: torch.Tensor, g: torch.Generator, sampler: str = "torch") -> int:
     """One index drawn from the row p (V,) with generator g, by `sampler` (see SAMPLERS)."""
     if sampler == "torch":
-        return torch.multinomial(p, num_samples=1, replacement=True, generator=g).item()
+        return int(torch.multinomial(p, num_samples=1, replacement=True, generator=g).item())
     u = torch.rand(1, dtype=torch.float64, generator=g)
     cdf = p.double().cumsum(0)
     cdf = cdf / cdf[-1]  # the last entry is exactly 1 > u, so an index always exists

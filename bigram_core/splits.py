@@ -76,7 +76,8 @@ def check_fractions(fractions: Sequence[float]) -> tuple[float, float, float]:
         raise BigramError(
             f"The split needs three fractions (train, dev, test), each ≥ 0, adding up to 1; got {tuple(fractions)}."
         )
-    return tuple(float(f) for f in fractions)
+    train, dev, test = (float(f) for f in fractions)
+    return train, dev, test
 
 
 def split(

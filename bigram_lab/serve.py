@@ -20,6 +20,7 @@ import tempfile
 import threading
 import time
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 from bigram_core.data import load_path
@@ -149,7 +150,7 @@ def add_parser(sub) -> None:
 def resolve(host: str) -> list[str]:
     """The addresses a host name stands for ([] if it does not resolve)."""
     try:
-        return sorted({info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)})
+        return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)})
     except (socket.gaierror, UnicodeError):
         return []
 
@@ -235,6 +236,7 @@ def streamlit_command(address: str, port: int, hosts: list[str], app_args: list[
     return cmd + (["--", *app_args] if app_args else [])
 
 
+PRCTL: Callable[..., int] | None
 try:
     PRCTL = ctypes.CDLL(None).prctl  # looked up before any fork: the child only calls it
 except (OSError, AttributeError):  # not Linux
@@ -271,6 +273,7 @@ class Processes:
     @staticmethod
     def _forward(label: str, proc: subprocess.Popen) -> None:
         """Pass a process's log to stderr line by line (so it never blocks on a full pipe), labelled."""
+        assert proc.stdout is not None  # started with stdout=PIPE
         for raw in proc.stdout:
             line = raw.decode(errors="replace").rstrip()
             if not BANNER.search(line):
@@ -383,10 +386,12 @@ def run(args: argparse.Namespace) -> int:
             others = [Backend(f"b{i + 1}", host, port) for i, (host, port) in enumerate(args.backend)]
             cfg = Path(workdir.name) / "haproxy.cfg"
             cfg.write_text(config(args.host, args.port, local + others))
-            check = subprocess.run([executable(), "-c", "-q", "-f", str(cfg)], capture_output=True, text=True)
+            haproxy = executable()
+            assert haproxy is not None  # refused above when HAProxy is missing
+            check = subprocess.run([haproxy, "-c", "-q", "-f", str(cfg)], capture_output=True, text=True)
             if check.returncode != 0:
                 raise BigramError(f"HAProxy refused its configuration: {check.stderr.strip() or check.stdout.strip()}")
-            processes.start("haproxy", [executable(), "-db", "-f", str(cfg)])
+            processes.start("haproxy", [haproxy, "-db", "-f", str(cfg)])
             wait_healthy(processes, [(health_host(args.host), args.port)], stop, ready=listening)
     except BigramError as e:
         processes.stop()
