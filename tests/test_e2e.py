@@ -16,7 +16,10 @@ from ui import pages
 SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
 VIEWS = [v.url for v in pages.VIEWS]
 
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
+]
 
 
 @pytest.fixture(scope="module")

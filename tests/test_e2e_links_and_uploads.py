@@ -10,7 +10,10 @@ import pytest
 from tests.browser import CHROMIUM, chromium, serve, wait_idle
 from ui.routes import redirect_target
 
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
+]
 
 
 def test_which_paths_redirect():

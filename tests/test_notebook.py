@@ -268,6 +268,7 @@ def test_generator_notebook_draws_the_views_names(lecture, media, kernel, tmp_pa
 
 
 @pytest.mark.slow
+@pytest.mark.browser
 @pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
 def test_the_download_works_in_a_browser(lecture, kernel, tmp_path):
     """The deferred download the real server serves on a click, run: AppTest calls the builder directly."""

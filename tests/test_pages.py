@@ -5,6 +5,8 @@ import pytest
 from tests.apptest import assert_clean, open_page
 from ui.pages import NAMES
 
+pytestmark = pytest.mark.apptest
+
 PAGES = NAMES
 
 

@@ -166,6 +166,7 @@ def test_security_settings_are_the_apps(lab):
     assert websocket_status(lab, OTHER) == 403
 
 
+@pytest.mark.browser
 @needs_chromium
 def test_the_public_name_loads_and_another_name_is_refused(lab, browser):
     page = browser.new_page()
@@ -191,6 +192,7 @@ def test_the_public_name_loads_and_another_name_is_refused(lab, browser):
 
 
 @pytest.mark.slow
+@pytest.mark.browser
 @needs_chromium
 @needs_haproxy
 def test_upload_and_live_training_through_the_proxy(browser):

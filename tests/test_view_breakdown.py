@@ -9,6 +9,8 @@ import pytest
 from bigram_core import breakdown, fit, probabilities, probs
 from tests.apptest import assert_clean, metrics, open_page, shown
 
+pytestmark = pytest.mark.apptest
+
 
 def tinted_rows(table) -> set[int]:
     """The rows of a styled st.dataframe that the view gave a background."""

@@ -16,6 +16,8 @@ from bigram_core.ngram import context_slice, ngram_counts
 from bigram_core.sampling import names
 from tests.apptest import assert_clean, open_page
 
+pytestmark = pytest.mark.apptest
+
 
 def decoded(obj):
     """plotly 7 sends numpy arrays as base64 typed arrays ({"bdata", "dtype", "shape"}): back to numpy."""

@@ -3,8 +3,12 @@
 import json
 from collections import Counter
 
+import pytest
+
 from bigram_core import parse_text
 from tests.apptest import assert_clean, open_page
+
+pytestmark = pytest.mark.apptest
 
 
 def metrics(at) -> dict[str, tuple[str, str]]:

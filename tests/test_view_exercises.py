@@ -1,9 +1,13 @@
 """The /exercises view in AppTest: E01–E05 render with the library's numbers, and the controls move them."""
 
+import pytest
+
 from bigram_core import parse_text
 from bigram_core.splits import split
 from bigram_core.tuning import tune
 from tests.apptest import assert_clean, metrics, open_page
+
+pytestmark = pytest.mark.apptest
 
 
 def values(at, label: str) -> list[str]:

@@ -7,6 +7,8 @@ import pytest
 from bigram_core import breakdown, probabilities, sample
 from tests.apptest import assert_clean, metrics, open_page, shown
 
+pytestmark = pytest.mark.apptest
+
 LECTURE_COUNTS = ["cexze", "momasurailezitynn", "konimittain", "llayn", "ka"]
 
 

@@ -7,6 +7,8 @@ from tests.apptest import assert_clean, open_page
 from tests.test_lesson import LECTURE, number
 from ui.format import md
 
+pytestmark = pytest.mark.apptest
+
 LAST = len(CHAPTERS)
 
 

@@ -5,6 +5,8 @@ import pytest
 from bigram_core import parse_text
 from tests.apptest import assert_clean, metrics, open_page
 
+pytestmark = pytest.mark.apptest
+
 
 def matching_ks(at) -> list[float]:
     """The table's matching k for every λ, smallest λ first."""

@@ -14,6 +14,8 @@ import torch
 from bigram_core import parse_text
 from tests.apptest import assert_clean, metrics, open_page, run_until_done, running
 
+pytestmark = pytest.mark.apptest
+
 SAMPLED_NAMES = ["`cexze.`", "`momasurailezityha.`", "`konimittain.`", "`llayn.`", "`ka.`"]
 
 
