@@ -3,6 +3,7 @@
 The views live in views/, not pages/: a pages/ folder beside app.py switches Streamlit to its legacy
 multipage mode, where a deep link such as /counts can run the view without this router and its sidebar.
 """
+
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 

@@ -6,6 +6,7 @@ E01–E03: on a seeded 80/10/10 split (seed 42), each order's counts model at it
 net at its dev-tuned λ: train, dev and test NLL, the test loss reported for the chosen setting only.
 Usage: python -m benchmarks.bench_exercises [WORDS.txt]
 """
+
 import sys
 import time
 from pathlib import Path
@@ -25,8 +26,10 @@ ORDERS = {"counts": (2, 3, 4, 5), "neural": (2, 3, 4)}
 def main() -> None:
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else LECTURE
     words = load_path(path) if path.exists() else load_bundled()
-    print(f"data: {words.name}, {len(words.words):,} words, {words.n_bigrams:,} bigrams; torch {torch.__version__}, "
-          f"{torch.get_num_threads()} threads")
+    print(
+        f"data: {words.name}, {len(words.words):,} words, {words.n_bigrams:,} bigrams; torch {torch.__version__}, "
+        f"{torch.get_num_threads()} threads"
+    )
 
     W, _ = fit(bigram_counts(words.words, words.vocab))
     xs, ys = bigram_examples(words.words, words.vocab)
@@ -38,7 +41,9 @@ def main() -> None:
             times = time_lookups(W, xs, ys, backward=backward, repeats=20)
             onehot = times["one-hot @ W"]
             cells = "   ".join(f"{name} {t * 1e3:6.2f} ({onehot / t:5.1f}x)" for name, t in times.items())
-            label = f"{n_threads} thread{'s' if n_threads > 1 else ' '}  {'forward+backward' if backward else 'forward'}"
+            label = (
+                f"{n_threads} thread{'s' if n_threads > 1 else ' '}  {'forward+backward' if backward else 'forward'}"
+            )
             print(f"  {label:27}  {cells}")
     torch.set_num_threads(threads)
 
@@ -50,8 +55,10 @@ def main() -> None:
     for dedupe in (False, True):
         parts = split(words.words, dedupe=dedupe)
         sizes = ", ".join(f"{part} {n:,}" for part, n in parts.sizes.items())
-        print(f"\nE01-E03  split seed 42{', duplicates removed first' if dedupe else ''}: {sizes}; "
-              f"{parts.leaked:,} dev/test words also in train")
+        print(
+            f"\nE01-E03  split seed 42{', duplicates removed first' if dedupe else ''}: {sizes}; "
+            f"{parts.leaked:,} dev/test words also in train"
+        )
         print(f"  {'model':6}  {'n':>1}  {'chosen':>10}  {'train':>6}  {'dev':>6}  {'test':>6}  {'seconds':>7}")
         for model, orders in ORDERS.items():
             for order in orders:
@@ -59,8 +66,10 @@ def main() -> None:
                 t = tune(parts, order, model)
                 seconds = time.perf_counter() - start
                 chosen = f"{STRENGTH[model]}={t.chosen:.3g}"
-                print(f"  {model:6}  {order}  {chosen:>10}  {t.best.train_nll:6.4f}  {t.best.dev_nll:6.4f}  "
-                      f"{t.test_nll:6.4f}  {seconds:7.2f}")
+                print(
+                    f"  {model:6}  {order}  {chosen:>10}  {t.best.train_nll:6.4f}  {t.best.dev_nll:6.4f}  "
+                    f"{t.test_nll:6.4f}  {seconds:7.2f}"
+                )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ run (click to the Counts view's title). Targets: 0 blank frames; >= 20 pictures 
 >= 20 pictures/s while running; layout shift 0; Stop <= 0.5 s; page switch <= 1 s.
 Usage: python -m benchmarks.bench_training [WORDS.txt [PACE ...]]   (default: the lecture's ../shared/names.txt)
 """
+
 import base64
 import io
 import sys
@@ -26,7 +27,8 @@ CHART = ".st-key-training_curve_box [data-testid='stVegaLiteChart']"
 VIEWPORT = {"width": 1280, "height": 720}
 
 # On every animation frame: the chart's top edge, and whether the progress text and the Step metric agree.
-SAMPLER = """() => {
+SAMPLER = (
+    """() => {
   const S = window.__live = {tops: [], frames: 0, disagree: [], steps: []};
   const stepMetric = () => {
     for (const m of document.querySelectorAll('[data-testid="stMetric"]'))
@@ -34,7 +36,9 @@ SAMPLER = """() => {
         return m.querySelector('[data-testid="stMetricValue"]').textContent.trim().replace(/,/g, '');
   };
   const tick = () => {
-    const chart = document.querySelector("%s");
+    const chart = document.querySelector("""
+    + f'"{CHART}"'
+    + """);
     const main = document.querySelector('[data-testid="stMain"]');
     if (chart) S.tops.push(chart.getBoundingClientRect().top + main.scrollTop);  // in the page, not the window
     const progress = document.querySelector('[data-testid="stProgress"]')?.textContent.match(/step ([\\d,]+)/);
@@ -45,7 +49,8 @@ SAMPLER = """() => {
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
-}""" % CHART
+}"""
+)
 
 
 def set_input(page, label: str, value: str) -> None:
@@ -76,14 +81,19 @@ def record(page, seconds: float) -> tuple[list[np.ndarray], list[float]]:
 
     def on_frame(event):
         image = Image.open(io.BytesIO(base64.b64decode(event["data"]))).convert("L")
-        frames.append(np.asarray(image)[int(box["y"]):int(box["y"] + box["height"]),
-                                        int(box["x"]):int(box["x"] + box["width"])])
+        frames.append(
+            np.asarray(image)[
+                int(box["y"]) : int(box["y"] + box["height"]), int(box["x"]) : int(box["x"] + box["width"])
+            ]
+        )
         times.append(event["metadata"]["timestamp"])
         cdp.send("Page.screencastFrameAck", {"sessionId": event["sessionId"]})
 
     cdp.on("Page.screencastFrame", on_frame)
-    cdp.send("Page.startScreencast", {"format": "jpeg", "quality": 80, "maxWidth": VIEWPORT["width"],
-                                      "maxHeight": VIEWPORT["height"]})
+    cdp.send(
+        "Page.startScreencast",
+        {"format": "jpeg", "quality": 80, "maxWidth": VIEWPORT["width"], "maxHeight": VIEWPORT["height"]},
+    )
     page.get_by_role("button", name="Start", exact=True).dispatch_event("click")  # a real click would scroll
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
@@ -105,14 +115,25 @@ def watch(page, base: str, pace: str, steps: int, seconds: float) -> dict:
     page.evaluate(SAMPLER)
     frames, times = record(page, seconds)
     live = page.evaluate("() => window.__live")
-    changes = [i for i in range(1, len(frames)) if frames[i].shape != frames[i - 1].shape
-               or not np.array_equal(frames[i], frames[i - 1])]
+    changes = [
+        i
+        for i in range(1, len(frames))
+        if frames[i].shape != frames[i - 1].shape or not np.array_equal(frames[i], frames[i - 1])
+    ]
     span = times[changes[-1]] - times[changes[0]] if len(changes) > 1 else 0.0
-    return {"pace": pace, "steps": steps, "frames": len(frames),
-            "blank": sum(ink(f) < 0.5 * idle for f in frames), "pictures": len(changes) + 1,
-            "pictures_per_s": (len(changes) - 1) / span if span else 0.0, "drawing_s": span,
-            "shift": max(live["tops"]) - min(live["tops"]),  "disagree": len(live["disagree"]),
-            "sampled": live["frames"], "last_step": live["steps"][-1][1]}
+    return {
+        "pace": pace,
+        "steps": steps,
+        "frames": len(frames),
+        "blank": sum(ink(f) < 0.5 * idle for f in frames),
+        "pictures": len(changes) + 1,
+        "pictures_per_s": (len(changes) - 1) / span if span else 0.0,
+        "drawing_s": span,
+        "shift": max(live["tops"]) - min(live["tops"]),
+        "disagree": len(live["disagree"]),
+        "sampled": live["frames"],
+        "last_step": live["steps"][-1][1],
+    }
 
 
 def stop_and_switch(page, base: str) -> dict:
@@ -144,19 +165,29 @@ def main() -> None:
         wait_idle(page)
         print(f"word list: {words or 'bundled'}; server healthy after {started:.2f} s")
         paces = sys.argv[2:] or ["25 steps/s", "5 steps/s", "100 steps/s", "as fast as possible"]
-        plan = {"25 steps/s": (100, 6.0), "5 steps/s": (30, 7.0), "100 steps/s": (400, 5.0),
-                "as fast as possible": (5000, 5.0)}
+        plan = {
+            "25 steps/s": (100, 6.0),
+            "5 steps/s": (30, 7.0),
+            "100 steps/s": (400, 5.0),
+            "as fast as possible": (5000, 5.0),
+        }
         runs = [watch(page, base, pace, *plan[pace]) for pace in paces]
-        print("| pace | steps | frames | blank or faded | distinct pictures | over | pictures/s | layout shift | "
-              "progress ≠ Step |")
+        print(
+            "| pace | steps | frames | blank or faded | distinct pictures | over | pictures/s | layout shift | "
+            "progress ≠ Step |"
+        )
         print("|---|---|---|---|---|---|---|---|---|")
         for r in runs:
-            print(f"| {r['pace']} | {r['steps']:,} | {r['frames']} | {r['blank']} | {r['pictures']} | "
-                  f"{r['drawing_s']:.1f} s | {r['pictures_per_s']:.1f} | {r['shift']:.0f} px | "
-                  f"{r['disagree']} of {r['sampled']} frames |")
+            print(
+                f"| {r['pace']} | {r['steps']:,} | {r['frames']} | {r['blank']} | {r['pictures']} | "
+                f"{r['drawing_s']:.1f} s | {r['pictures_per_s']:.1f} | {r['shift']:.0f} px | "
+                f"{r['disagree']} of {r['sampled']} frames |"
+            )
         timing = stop_and_switch(page, base)
-        print(f"Stop: the step counter stopped {timing['stop_s']:.2f} s after the click; "
-              f"page switch /training → /counts during a run: {timing['switch_s']:.2f} s")
+        print(
+            f"Stop: the step counter stopped {timing['stop_s']:.2f} s after the click; "
+            f"page switch /training → /counts during a run: {timing['switch_s']:.2f} s"
+        )
 
 
 if __name__ == "__main__":

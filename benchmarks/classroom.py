@@ -43,6 +43,7 @@ behind it, sticky by cookie: websocket students carry the proxy's cookie as a br
 runs the whole lesson once per count, in one run, on a fresh server each time, and ends with a table of the
 largest class each held. Server memory and CPU are then the sums over the serve's processes (HAProxy included).
 """
+
 import argparse
 import asyncio
 import contextlib
@@ -74,8 +75,28 @@ MARKER0 = 0x4E00  # student i's marker is chr(MARKER0 + i)
 MAX_STUDENTS = 256  # markers U+4E00..U+4EFF
 MARKER_BYTES = re.compile(rb"\xe4[\xb8-\xbb][\x80-\xbf]|\\u4[eE][0-9a-fA-F]{2}")  # UTF-8, or a JSON escape
 MARKER_TEXT = re.compile("[\u4e00-\u4eff]")
-SYLLABLES = ("ka", "ri", "mo", "le", "sa", "ti", "na", "do", "be", "lu", "ve", "zo", "pa", "gi", "ha", "ju", "el",
-             "an", "is", "or")
+SYLLABLES = (
+    "ka",
+    "ri",
+    "mo",
+    "le",
+    "sa",
+    "ti",
+    "na",
+    "do",
+    "be",
+    "lu",
+    "ve",
+    "zo",
+    "pa",
+    "gi",
+    "ha",
+    "ju",
+    "el",
+    "an",
+    "is",
+    "or",
+)
 START_STEPS = 100  # the training view's default Steps: what Start trains to
 ERROR_ALERT = 1  # Alert.Format.ERROR
 
@@ -140,8 +161,9 @@ class Student:
             text = "\n".join(message_strings(ForwardMsg.FromString(data)))
             for char in sorted(foreign):
                 if (at := text.find(char)) >= 0:
-                    self.problems.append(f"received student {ord(char) - MARKER0}'s marker {char!r}: "
-                                         f"{text[max(0, at - 60):at + 60]!r}")
+                    self.problems.append(
+                        f"received student {ord(char) - MARKER0}'s marker {char!r}: {text[max(0, at - 60) : at + 60]!r}"
+                    )
         if parse and isinstance(frame, bytes) and (error := exception_text(ForwardMsg.FromString(frame))):
             self.exceptions.append(error)
 
@@ -170,6 +192,7 @@ class Config:
 
 
 # --- websocket students ------------------------------------------------------------------------------------------
+
 
 def check_sidebar(st: Student, s: Session) -> None:
     text = "\n".join(s.texts(area=1))
@@ -286,16 +309,28 @@ async def browser_check(st: Student, page) -> None:
 
 async def browser_nav(st: Student, page, title: str, timeout: float) -> None:
     link = page.locator('[data-testid="stSidebarNav"] a', has_text=title)
-    await until(page, st, "navigate", link.click,
-                "(t) => [...document.querySelectorAll('[data-testid=\"stMain\"] h1')]"
-                ".some(h => h.textContent.trim() === t)",
-                title, timeout)
+    await until(
+        page,
+        st,
+        "navigate",
+        link.click,
+        "(t) => [...document.querySelectorAll('[data-testid=\"stMain\"] h1')].some(h => h.textContent.trim() === t)",
+        title,
+        timeout,
+    )
 
 
 async def browser_step(st: Student, page, timeout: float) -> None:
     st.steps += 1
-    await until(page, st, "step", page.locator(".st-key-training_step button:visible").click, METRIC,
-                ["Loss", st.loss(st.steps)], timeout)
+    await until(
+        page,
+        st,
+        "step",
+        page.locator(".st-key-training_step button:visible").click,
+        METRIC,
+        ["Loss", st.loss(st.steps)],
+        timeout,
+    )
     await page.wait_for_function(METRIC, arg=["Step", f"{st.steps:,}"], timeout=timeout * 1000)
 
 
@@ -309,8 +344,9 @@ async def browser_word(st: Student, page, word: str, timeout: float) -> None:
     await until(page, st, "word", type_word, METRIC, ["Mean NLL (the loss)", st.nll(word)], timeout)
 
 
-async def browser_student(st: Student, browser, base_url: str, cfg: Config, ready: asyncio.Event,
-                          stop: asyncio.Event) -> None:
+async def browser_student(
+    st: Student, browser, base_url: str, cfg: Config, ready: asyncio.Event, stop: asyncio.Event
+) -> None:
     """The same lesson as ws_student, clicked and typed in a Chromium tab."""
     context = await browser.new_context(viewport={"width": 1400, "height": 900})
     page = await context.new_page()
@@ -326,18 +362,30 @@ async def browser_student(st: Student, browser, base_url: str, cfg: Config, read
         await page.wait_for_function(IDLE, timeout=timeout * 1000)
         st.interactions.append(Interaction("load", time.perf_counter() - start, time.perf_counter()))
         uploader = page.locator(f'{SIDEBAR} [data-testid="stFileUploaderDropzoneInput"]')
-        await until(page, st, "upload",
-                    lambda: uploader.set_input_files({"name": st.name, "mimeType": "text/plain", "buffer": st.data}),
-                    "(name) => document.querySelector('[data-testid=\"stSidebar\"]').innerText.includes(name)"
-                    " && !document.querySelector('[data-testid=\"stFileUploaderFile\"] [role=\"progressbar\"]')",
-                    f"{st.name}", timeout)
+        await until(
+            page,
+            st,
+            "upload",
+            lambda: uploader.set_input_files({"name": st.name, "mimeType": "text/plain", "buffer": st.data}),
+            "(name) => document.querySelector('[data-testid=\"stSidebar\"]').innerText.includes(name)"
+            ' && !document.querySelector(\'[data-testid="stFileUploaderFile"] [role="progressbar"]\')',
+            f"{st.name}",
+            timeout,
+        )
         await browser_check(st, page)
         await browser_nav(st, page, "Training", timeout)
         for _ in range(cfg.steps):
             await browser_step(st, page, timeout)
         st.steps = START_STEPS
-        await until(page, st, "train", page.locator(".st-key-training_start button:visible").click, METRIC,
-                    ["Loss", st.loss(START_STEPS)], timeout)
+        await until(
+            page,
+            st,
+            "train",
+            page.locator(".st-key-training_start button:visible").click,
+            METRIC,
+            ["Loss", st.loss(START_STEPS)],
+            timeout,
+        )
         await page.wait_for_function(METRIC, arg=["Step", f"{START_STEPS:,}"], timeout=timeout * 1000)
         await browser_nav(st, page, "Breakdown", timeout)
         await browser_word(st, page, st.words[0], timeout)
@@ -359,15 +407,18 @@ async def browser_student(st: Student, browser, base_url: str, cfg: Config, read
         with contextlib.suppress(PlaywrightError):
             await page.screenshot(path=shot, full_page=True)
             text = await page.evaluate("() => document.body.innerText.slice(0, 200)")
-        st.failure = (f"{type(e).__name__} ({st.doing}): {str(e).splitlines()[0]}\n    at {page.url}, "
-                      f"{len(sockets)} websocket(s) opened ({sum(ws.is_closed() for ws in sockets)} closed), "
-                      f"screenshot {shot}, text {text!r}")
+        st.failure = (
+            f"{type(e).__name__} ({st.doing}): {str(e).splitlines()[0]}\n    at {page.url}, "
+            f"{len(sockets)} websocket(s) opened ({sum(ws.is_closed() for ws in sockets)} closed), "
+            f"screenshot {shot}, text {text!r}"
+        )
     finally:
         ready.set()
         await context.close()
 
 
 # --- the class ---------------------------------------------------------------------------------------------------
+
 
 def client_cpu_seconds(server: Server) -> float:
     """CPU seconds used by this process and its children (playwright, Chromium), the server's tree excepted."""
@@ -383,8 +434,10 @@ def percentile(xs: list[float], p: float) -> float:
 def latency_line(xs: list[float]) -> str:
     if not xs:
         return "n=0"
-    return (f"n={len(xs)}  p50 {percentile(xs, 50) * 1000:.0f} ms  p95 {percentile(xs, 95) * 1000:.0f} ms  "
-            f"max {max(xs) * 1000:.0f} ms")
+    return (
+        f"n={len(xs)}  p50 {percentile(xs, 50) * 1000:.0f} ms  p95 {percentile(xs, 95) * 1000:.0f} ms  "
+        f"max {max(xs) * 1000:.0f} ms"
+    )
 
 
 @dataclass
@@ -429,8 +482,11 @@ async def lesson(server: Server, cfg: Config) -> tuple[list[Student], list[Level
                     ready = asyncio.Event()
                     students.append(st)
                     readies.append(ready)
-                    lesson_of = (browser_student(st, browser, server.base_url, cfg, ready, stop) if st.browser
-                                 else ws_student(st, server.base_url, cfg, ready, stop))
+                    lesson_of = (
+                        browser_student(st, browser, server.base_url, cfg, ready, stop)
+                        if st.browser
+                        else ws_student(st, server.base_url, cfg, ready, stop)
+                    )
                     tasks.append(asyncio.create_task(lesson_of))
                     await asyncio.sleep(1 / cfg.rate)
                 for ready in readies:  # everyone has done the lesson's first part (or failed)
@@ -443,18 +499,23 @@ async def lesson(server: Server, cfg: Config) -> tuple[list[Student], list[Level
                     size=size,
                     dropped=sum(bool(st.failure) and not st.exceptions for st in students),
                     crashed=sum(bool(st.failure) and bool(st.exceptions) for st in students),
-                    latencies=[i.seconds for st in students if not st.browser for i in st.interactions
-                               if i.end >= window],
-                    browser_latencies=[i.seconds for st in students if st.browser for i in st.interactions
-                                       if i.end >= window],
+                    latencies=[
+                        i.seconds for st in students if not st.browser for i in st.interactions if i.end >= window
+                    ],
+                    browser_latencies=[
+                        i.seconds for st in students if st.browser for i in st.interactions if i.end >= window
+                    ],
                     cpu_percent=100 * (server.cpu() - cpu) / (now - window),
                     client_cpu_percent=100 * (client_cpu_seconds(server) - client_cpu) / (now - window),
                     rss_mb=server.rss_mb(),
                 )
                 levels.append(level)
-                print(f"  {size} students: held {level.held}; steady phase {latency_line(level.latencies)}; "
-                      f"browsers {latency_line(level.browser_latencies)}; CPU: server {level.cpu_percent:.0f} %, "
-                      f"clients {level.client_cpu_percent:.0f} %; RSS {level.rss_mb:.0f} MB", flush=True)
+                print(
+                    f"  {size} students: held {level.held}; steady phase {latency_line(level.latencies)}; "
+                    f"browsers {latency_line(level.browser_latencies)}; CPU: server {level.cpu_percent:.0f} %, "
+                    f"clients {level.client_cpu_percent:.0f} %; RSS {level.rss_mb:.0f} MB",
+                    flush=True,
+                )
                 if cfg.find_max and not level.sustained(cfg.max_p95):
                     break
         finally:
@@ -470,39 +531,53 @@ def report(server: Server, cfg: Config, students: list[Student], levels: list[Le
     ws = [i for st in students if not st.browser for i in st.interactions]
     received, auto_reruns = sum(st.received for st in students), sum(st.auto_reruns for st in students)
     br = [i for st in students if st.browser for i in st.interactions]
-    print(f"\nClassroom: {len(students)} students ({sum(st.browser for st in students)} in Chromium), connected "
-          f"{cfg.rate:g}/s, think {cfg.think:g} s, steady phase {cfg.hold:g} s per level; server up in "
-          f"{server.startup:.1f} s; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end")
-    print(f"Server RSS (process tree): start {rss['start']:.0f} MB, peak {rss['peak']:.0f} MB, "
-          f"end {rss['end']:.0f} MB (students disconnected; Streamlit keeps a closed session "
-          f"server.disconnectedSessionTTL = 120 s for a reconnect)")
+    print(
+        f"\nClassroom: {len(students)} students ({sum(st.browser for st in students)} in Chromium), connected "
+        f"{cfg.rate:g}/s, think {cfg.think:g} s, steady phase {cfg.hold:g} s per level; server up in "
+        f"{server.startup:.1f} s; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end"
+    )
+    print(
+        f"Server RSS (process tree): start {rss['start']:.0f} MB, peak {rss['peak']:.0f} MB, "
+        f"end {rss['end']:.0f} MB (students disconnected; Streamlit keeps a closed session "
+        f"server.disconnectedSessionTTL = 120 s for a reconnect)"
+    )
     print("Latency, websocket students (rerun sent -> script_finished), whole run:")
     for kind in ("load", "upload", "navigate", "step", "start", "word"):
         print(f"  {kind:9} {latency_line([i.seconds for i in ws if i.kind == kind])}")
     print(f"  {'all':9} {latency_line([i.seconds for i in ws if i.kind != 'train'])}")
-    print(f"  {'train':9} {latency_line([i.seconds for i in ws if i.kind == 'train'])}  (Start until step "
-          f"{START_STEPS} is drawn: the click's run, then {auto_reruns} fragment reruns on the server's timer "
-          f"in all)")
+    print(
+        f"  {'train':9} {latency_line([i.seconds for i in ws if i.kind == 'train'])}  (Start until step "
+        f"{START_STEPS} is drawn: the click's run, then {auto_reruns} fragment reruns on the server's timer "
+        f"in all)"
+    )
     if replicas := Counter(st.replica for st in students if st.replica):
-        print("Websocket students per replica (by the proxy's cookie): "
-              + ", ".join(f"{name} {n}" for name, n in sorted(replicas.items())))
-    print(f"Traffic to the websocket students: {received / 2**20:.0f} MB, "
-          f"{received / max(1, len(ws)) / 1024:.0f} KB per interaction")
+        print(
+            "Websocket students per replica (by the proxy's cookie): "
+            + ", ".join(f"{name} {n}" for name, n in sorted(replicas.items()))
+        )
+    print(
+        f"Traffic to the websocket students: {received / 2**20:.0f} MB, "
+        f"{received / max(1, len(ws)) / 1024:.0f} KB per interaction"
+    )
     if br:
         print("Latency, Chromium students (action -> expected value drawn, app idle), whole run:")
         for kind in ("load", "upload", "navigate", "step", "train", "word"):
             print(f"  {kind:9} {latency_line([i.seconds for i in br if i.kind == kind])}")
     print("Steady phase per level:")
     for level in levels:
-        print(f"  {level.size:4} students: held {level.held:4} ({level.dropped} dropped, {level.crashed} stopped by "
-              f"an error)  {latency_line(level.latencies)}  "
-              f"CPU server {level.cpu_percent:.0f} % clients {level.client_cpu_percent:.0f} %  "
-              f"RSS {level.rss_mb:.0f} MB")
+        print(
+            f"  {level.size:4} students: held {level.held:4} ({level.dropped} dropped, {level.crashed} stopped by "
+            f"an error)  {latency_line(level.latencies)}  "
+            f"CPU server {level.cpu_percent:.0f} % clients {level.client_cpu_percent:.0f} %  "
+            f"RSS {level.rss_mb:.0f} MB"
+        )
     print("  (CPU in % of one core: the server's process tree; this script with its Chromium)")
     if cfg.find_max:
         good, last = [lv for lv in levels if lv.sustained(cfg.max_p95)], levels[-1]
-        print(f"Sustained: {f'{good[-1].size} students' if good else 'none of the levels tried'} (the largest level "
-              f"with no student dropped and a steady-phase p95 <= {cfg.max_p95:g} s)")
+        print(
+            f"Sustained: {f'{good[-1].size} students' if good else 'none of the levels tried'} (the largest level "
+            f"with no student dropped and a steady-phase p95 <= {cfg.max_p95:g} s)"
+        )
         if last not in good:
             print(f"  at {last.size} students: {last.dropped} dropped, p95 {last.p95:.2f} s")
         elif len(levels) == len(cfg.levels):
@@ -513,9 +588,11 @@ def report(server: Server, cfg: Config, students: list[Student], levels: list[Le
     holes = [(st, h) for st in students for h in st.holes]
     log = server.log_problems()
     checks = sum(1 for st in students for i in st.interactions)
-    print(f"Checks: {checks} interactions; exceptions received {len(exceptions)}, full runs with lost output "
-          f"{len(holes)}, server log problems {len(log)}, isolation or number failures {len(problems)}, students "
-          f"that could not go on {len(failed)}")
+    print(
+        f"Checks: {checks} interactions; exceptions received {len(exceptions)}, full runs with lost output "
+        f"{len(holes)}, server log problems {len(log)}, isolation or number failures {len(problems)}, students "
+        f"that could not go on {len(failed)}"
+    )
     for st, e in exceptions[:10]:
         print(f"  EXCEPTION {st.label}: {e}")
     for st, h in holes[:10]:
@@ -539,13 +616,21 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=5, help="clicks on Step before Start (5)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds an interaction may take (30)")
     parser.add_argument("--find-max", action="store_true", help="grow the class level by level until it breaks")
-    parser.add_argument("--levels", default="20,30,40,60,80,120",
-                        help="class sizes for --find-max (20,30,40,60,80,120)")
-    parser.add_argument("--max-p95", type=float, default=1.0,
-                        help="steady-phase p95 latency a level may have to count as sustained, seconds (1)")
-    parser.add_argument("--replicas", default=None,
-                        help="serve through `bigram-lab serve --replicas N` (HAProxy); a list such as 1,2 measures "
-                             "each count in turn (default: one Streamlit process, no proxy)")
+    parser.add_argument(
+        "--levels", default="20,30,40,60,80,120", help="class sizes for --find-max (20,30,40,60,80,120)"
+    )
+    parser.add_argument(
+        "--max-p95",
+        type=float,
+        default=1.0,
+        help="steady-phase p95 latency a level may have to count as sustained, seconds (1)",
+    )
+    parser.add_argument(
+        "--replicas",
+        default=None,
+        help="serve through `bigram-lab serve --replicas N` (HAProxy); a list such as 1,2 measures "
+        "each count in turn (default: one Streamlit process, no proxy)",
+    )
     args = parser.parse_args()
     try:
         counts = [None] if args.replicas is None else [int(x) for x in args.replicas.split(",")]
@@ -554,8 +639,9 @@ def main() -> None:
     levels = sorted(int(x) for x in args.levels.split(",")) if args.find_max else [args.sessions]
     if max(levels) > MAX_STUDENTS or args.browsers > min(levels):
         parser.error(f"at most {MAX_STUDENTS} students, and no more browsers than students")
-    cfg = Config(args.browsers, args.rate, args.think, args.hold, args.steps, args.timeout, levels,
-                 args.find_max, args.max_p95)
+    cfg = Config(
+        args.browsers, args.rate, args.think, args.hold, args.steps, args.timeout, levels, args.find_max, args.max_p95
+    )
     torch.set_num_threads(1)  # the checks' arithmetic must not take a core from the server
     ok, results = True, []
     for count in counts:
@@ -578,18 +664,19 @@ def main() -> None:
 
 def replicas_table(results: list[tuple[int, list[Level]]], cfg: Config) -> None:
     """The largest class each replica count held, as a markdown table."""
-    print(f"\nLargest class held (no student dropped, steady-phase p95 <= {cfg.max_p95:g} s), "
-          f"{os.cpu_count()} CPUs:")
+    print(f"\nLargest class held (no student dropped, steady-phase p95 <= {cfg.max_p95:g} s), {os.cpu_count()} CPUs:")
     print("| replicas | students held | p50 | p95 | server CPU | server RSS | next level |")
     print("|---|---|---|---|---|---|---|")
     for count, levels in results:
         good = [lv for lv in levels if lv.sustained(cfg.max_p95)]
         nxt = next((lv for lv in levels if not lv.sustained(cfg.max_p95)), None)
-        after = (f"{nxt.size}: p95 {nxt.p95:.2f} s, {nxt.dropped} dropped" if nxt else "not reached (largest tried)")
+        after = f"{nxt.size}: p95 {nxt.p95:.2f} s, {nxt.dropped} dropped" if nxt else "not reached (largest tried)"
         if good:
             g = good[-1]
-            print(f"| {count} | {g.size} | {percentile(g.latencies, 50) * 1000:.0f} ms | {g.p95 * 1000:.0f} ms | "
-                  f"{g.cpu_percent:.0f} % | {g.rss_mb:.0f} MB | {after} |")
+            print(
+                f"| {count} | {g.size} | {percentile(g.latencies, 50) * 1000:.0f} ms | {g.p95 * 1000:.0f} ms | "
+                f"{g.cpu_percent:.0f} % | {g.rss_mb:.0f} MB | {after} |"
+            )
         else:
             print(f"| {count} | none of {cfg.levels} | | | | | {after} |")
 

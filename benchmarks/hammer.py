@@ -13,6 +13,7 @@ latencies are the figure. Targets: ≤ ~2 s of CPU and ≤ ~300 MB per step; the
 
     python -m benchmarks.hammer            # both phases (~5 min on 2 cores)
 """
+
 import argparse
 import asyncio
 import random
@@ -66,10 +67,12 @@ async def hammer_once(server, data: dict[str, bytes], results: list | None, time
     """Every step of STEPS in a fresh session; with `results`, each measured."""
     for name, view, act in STEPS:
         async with Session(server.base_url, "/", timeout=timeout) as s:
-            steps = [("upload", lambda: s.upload("upload", "list.txt", data[name])),
-                     (f"open /{view}", lambda: s.navigate(view) if view else s.settle())]
+            steps = [
+                ("upload", lambda s=s, name=name: s.upload("upload", "list.txt", data[name])),
+                (f"open /{view}", lambda s=s, view=view: s.navigate(view) if view else s.settle()),
+            ]
             if act:
-                steps.append((f"set {act[0]}", lambda: s.set(*act)))
+                steps.append((f"set {act[0]}", lambda s=s, act=act: s.set(*act)))
             for what, action in steps:
                 if results is None:
                     await action()
@@ -115,8 +118,10 @@ def main() -> None:
         problems = server.log_problems()
     q = statistics.quantiles(latencies, n=20)
     worst_cpu, worst_mb = max(r[1] for r in results), max(r[3] for r in results)
-    print(f"together: bystander reruns {len(latencies)}: p50 {statistics.median(latencies) * 1e3:.0f} ms, "
-          f"p95 {q[18] * 1e3:.0f} ms, max {max(latencies) * 1e3:.0f} ms")
+    print(
+        f"together: bystander reruns {len(latencies)}: p50 {statistics.median(latencies) * 1e3:.0f} ms, "
+        f"p95 {q[18] * 1e3:.0f} ms, max {max(latencies) * 1e3:.0f} ms"
+    )
     print(f"worst step: {worst_cpu:.2f} s CPU, +{worst_mb:.0f} MB; server log problems: {len(problems)}")
     for entry in problems[:5]:
         print(f"SERVER LOG: {entry}")

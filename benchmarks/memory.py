@@ -11,8 +11,8 @@ the bundled list's cache entries are not growth), then runs --ops operations (20
   after the last operation.
 Printed before, every 50 operations and after: the server's RSS (process tree); what it holds live, from a
 probe in the server process (benchmarks/probed_streamlit.py: the bytes in use in malloc and in pymalloc, the
-allocators of Python's large and small objects); and Streamlit's own gauges (/_stcore/metrics: bytes held per st.cache_data cache,
-uploaded files, media), so that growth can be told apart from the caches filling up.
+allocators of Python's large and small objects); and Streamlit's own gauges (/_stcore/metrics: bytes held per
+st.cache_data cache, uploaded files, media), so that growth can be told apart from the caches filling up.
 Also judged: the bytes of uploaded files Streamlit's uploaded-file manager still holds after every session that
 uploaded one has ended (the app lets go of an upload once it has parsed it), which must be ~0.
 
@@ -23,14 +23,15 @@ session connecting or leaving): so the script waits TTL + 10 s, then opens and c
 --set passes any Streamlit config option to the server (as its STREAMLIT_* environment variable), e.g.
 runner.postScriptGC=false to compare without a garbage collection after every script run.
 
-The figure judged is live memory, malloc's and pymalloc's bytes in use after a full garbage collection (the
-probe measures before and after one: a session Streamlit drops between script runs is freed by the collection
-after the next script run, of any session), from the end of pass 1 to the end of the last pass (--passes 3, new word lists each time), per 100 page loads
-of the later passes. Pass 1 is left out because first uses (a cache's first entries, lazily built tables) land
-in it. Growth above --bound MB (10) per 100 loads makes the exit status 1. Why 10 MB: a session holds its own
-copy of its word list (the bundled 32,469 names: about 2.6 MB of Python objects), its net and its widgets'
-state, so sessions never freed would add over 170 MB per 100 loads, and one in ten of them 17 MB; every cache in
-the app has max_entries (1 to 32 entries, together about 2 MB with these lists), so once full they cannot grow.
+The figure judged is live memory, malloc's and pymalloc's bytes in use after a full garbage collection (the probe
+measures before and after one: a session Streamlit drops between script runs is freed by the collection after the
+next script run, of any session), from the end of pass 1 to the end of the last pass (--passes 3, new word lists
+each time), per 100 page loads of the later passes. Pass 1 is left out because first uses (a cache's first entries,
+lazily built tables) land in it. Growth above --bound MB (10) per 100 loads makes the exit status 1. Why 10 MB: a
+session holds its own copy of its word list (the bundled 32,469 names: about 2.6 MB of Python objects), its net and
+its widgets' state, so sessions never freed would add over 170 MB per 100 loads, and one in ten of them 17 MB;
+every cache in the app has max_entries (1 to 32 entries, together about 2 MB with these lists), so once full they
+cannot grow.
 
 RSS is reported, not judged: it keeps memory the process has freed. glibc keeps freed chunks in its arenas for
 reuse, and pymalloc gives a 1 MiB arena back only when every object in it is gone, so one long-lived object
@@ -43,6 +44,7 @@ Usage (from the project root):
     python -m benchmarks.memory --ops 60 --set server.disconnectedSessionTTL=5       # a quick look
     python -m benchmarks.memory --set runner.postScriptGC=false                       # without a GC per run
 """
+
 import argparse
 import asyncio
 import random
@@ -85,7 +87,7 @@ def cache_mb(server: Server) -> dict[str, float]:
     out: dict[str, float] = {}
     for name, value in server.metrics().items():
         if name.startswith("cache_memory_bytes"):
-            labels = dict(part.split("=", 1) for part in name[name.index("{") + 1:-1].split(","))
+            labels = dict(part.split("=", 1) for part in name[name.index("{") + 1 : -1].split(","))
             label = labels.get("cache", '""').strip('"') or labels["cache_type"].strip('"')
             out[label] = out.get(label, 0.0) + value / 2**20
     return out
@@ -97,12 +99,16 @@ def line(label: str, server: Server, base: dict[str, float] | None = None) -> di
     probe = server.live()
     now = {"rss": server.rss_mb(), "live": live_mb(probe, "collected_"), "uploads": caches.get(UPLOADS, 0.0)}
     growth = "".join(f" ({now[k] - base[k]:+6.1f})" if base else " " * 9 for k in ("rss", "live"))
-    kept = (f"before the GC {live_mb(probe):5.1f}; kept free: malloc {probe['collected_malloc_free_mb']:5.1f}, "
-            f"pymalloc arenas {probe['collected_pymalloc_arenas_mb']:3.0f} MB")
-    print(f"{label:>34}: RSS {now['rss']:6.1f} MB, live {now['live']:5.1f} MB{growth}; {kept}; caches "
-          f"{sum(caches.values()):4.1f} MB: "
-          + " ".join(f"{k.removeprefix('__main__.')} {v:.2f}" for k, v in sorted(caches.items()) if v >= 0.01),
-          flush=True)
+    kept = (
+        f"before the GC {live_mb(probe):5.1f}; kept free: malloc {probe['collected_malloc_free_mb']:5.1f}, "
+        f"pymalloc arenas {probe['collected_pymalloc_arenas_mb']:3.0f} MB"
+    )
+    print(
+        f"{label:>34}: RSS {now['rss']:6.1f} MB, live {now['live']:5.1f} MB{growth}; {kept}; caches "
+        f"{sum(caches.values()):4.1f} MB: "
+        + " ".join(f"{k.removeprefix('__main__.')} {v:.2f}" for k, v in sorted(caches.items()) if v >= 0.01),
+        flush=True,
+    )
     return now
 
 
@@ -183,12 +189,18 @@ async def touch(base_url: str, timeout: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ops", type=int, default=200, help="page loads and reruns per pass (200)")
-    parser.add_argument("--passes", type=int, default=3,
-                        help="passes; growth after the first is judged (3; at least 2)")
+    parser.add_argument(
+        "--passes", type=int, default=3, help="passes; growth after the first is judged (3; at least 2)"
+    )
     parser.add_argument("--upload-every", type=int, default=4, help="every n-th page load uploads a list (4)")
     parser.add_argument("--upload-words", type=int, default=5000, help="words in an uploaded list (5000)")
-    parser.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE",
-                        help="a Streamlit config option for the server, e.g. server.disconnectedSessionTTL=5")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="OPTION=VALUE",
+        help="a Streamlit config option for the server, e.g. server.disconnectedSessionTTL=5",
+    )
     parser.add_argument("--bound", type=float, default=10.0, help="allowed growth per 100 page loads, MB (10)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds a run may take (60)")
     args = parser.parse_args()
@@ -209,8 +221,10 @@ def main() -> None:
                 with Sampler(server) as sampler:
                     loads = asyncio.run(one_pass(server, args, number, before))
                     line(f"pass {number}: all disconnected", server, before)
-                print(f"{'':>34}  waiting {ttl + 10} s: disconnected sessions are kept {ttl} s for a reconnect …",
-                      flush=True)
+                print(
+                    f"{'':>34}  waiting {ttl + 10} s: disconnected sessions are kept {ttl} s for a reconnect …",
+                    flush=True,
+                )
                 time.sleep(ttl + 10)
                 asyncio.run(touch(server.base_url, args.timeout))
                 time.sleep(2)
@@ -223,24 +237,37 @@ def main() -> None:
         problems = server.log_problems()
     print()
     for number, (loads, peak, start, after) in enumerate(results, 1):
-        print(f"Pass {number}: {loads} page loads and {args.ops - loads} reruns: live {start['live']:.1f} -> "
-              f"{after['live']:.1f} MB ({after['live'] - start['live']:+.1f}); RSS {start['rss']:.1f} -> "
-              f"{after['rss']:.1f} MB ({after['rss'] - start['rss']:+.1f}), peak {peak:.1f} MB with the 4 long-lived "
-              f"sessions and up to {min(STORED_SESSIONS, loads)} closed ones kept for {ttl} s alive at once")
+        print(
+            f"Pass {number}: {loads} page loads and {args.ops - loads} reruns: live {start['live']:.1f} -> "
+            f"{after['live']:.1f} MB ({after['live'] - start['live']:+.1f}); RSS {start['rss']:.1f} -> "
+            f"{after['rss']:.1f} MB ({after['rss'] - start['rss']:+.1f}), peak {peak:.1f} MB with the 4 long-lived "
+            f"sessions and up to {min(STORED_SESSIONS, loads)} closed ones kept for {ttl} s alive at once"
+        )
     later = results[1:]  # pass 1 holds the first uses
     loads, start, after = sum(r[0] for r in later), later[0][2], later[-1][3]
     per_100 = {k: (after[k] - start[k]) / loads * 100 for k in ("live", "rss")}
     judged = "pass 2" if len(later) == 1 else f"passes 2 to {len(results)}"
-    print(f"Growth per 100 page loads ({judged}, {loads} loads): live {per_100['live']:+.2f} MB (bound "
-          f"{args.bound:g} MB), RSS {per_100['rss']:+.1f} MB; over the whole run: live "
-          f"{after['live'] - before['live']:+.1f} MB, RSS {after['rss'] - before['rss']:+.1f} MB")
+    print(
+        f"Growth per 100 page loads ({judged}, {loads} loads): live {per_100['live']:+.2f} MB (bound "
+        f"{args.bound:g} MB), RSS {per_100['rss']:+.1f} MB; over the whole run: live "
+        f"{after['live'] - before['live']:+.1f} MB, RSS {after['rss'] - before['rss']:+.1f} MB"
+    )
     held = max(r[3]["uploads"] for r in results)
-    print(f"Uploads held after the sessions expired: at most {held:.2f} MB over the passes (bound {UPLOADS_BOUND} MB; "
-          f"{sum(r[0] for r in results) // args.upload_every} lists uploaded)")
+    print(
+        f"Uploads held after the sessions expired: at most {held:.2f} MB over the passes (bound {UPLOADS_BOUND} MB; "
+        f"{sum(r[0] for r in results) // args.upload_every} lists uploaded)"
+    )
     for entry in problems[:5]:
         print(f"SERVER LOG: {entry}")
-    failures = [what for what, bad in (("memory grows past the bound", per_100["live"] > args.bound),
-                                       ("uploads are still held", held > UPLOADS_BOUND), ("server log", problems)) if bad]
+    failures = [
+        what
+        for what, bad in (
+            ("memory grows past the bound", per_100["live"] > args.bound),
+            ("uploads are still held", held > UPLOADS_BOUND),
+            ("server log", problems),
+        )
+        if bad
+    ]
     print("OK" if not failures else "FAILED: " + "; ".join(failures))
     ok = not failures
     sys.exit(0 if ok else 1)

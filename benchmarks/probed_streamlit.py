@@ -12,6 +12,7 @@ RSS counts memory that was freed but that the allocators keep for reuse (malloc 
 holding a single live object); the in-use figures count only what is live. benchmarks/memory.py judges growth on
 them. For benchmarks only: the app itself never imports this.
 """
+
 import ctypes
 import gc
 import json
@@ -25,9 +26,21 @@ from streamlit.web.cli import main
 
 
 class MallInfo2(ctypes.Structure):
-    _fields_ = [(name, ctypes.c_size_t) for name in
-                ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
-                 "keepcost")]
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in (
+            "arena",
+            "ordblks",
+            "smblks",
+            "hblks",
+            "hblkhd",
+            "usmblks",
+            "fsmblks",
+            "uordblks",
+            "fordblks",
+            "keepcost",
+        )
+    ]
 
 
 def pymalloc_stats() -> dict[str, int]:
@@ -42,8 +55,12 @@ def pymalloc_stats() -> dict[str, int]:
             os.close(saved)
         out.seek(0)
         text = out.read().decode(errors="replace")
-    return {key: int(value.replace(",", "")) for key, value in
-            re.findall(r"^# (bytes in allocated blocks|arenas allocated current) += +([\d,]+)", text, re.M)}
+    return {
+        key: int(value.replace(",", ""))
+        for key, value in re.findall(
+            r"^# (bytes in allocated blocks|arenas allocated current) += +([\d,]+)", text, re.M
+        )
+    }
 
 
 def snapshot() -> dict[str, float]:
@@ -53,11 +70,14 @@ def snapshot() -> dict[str, float]:
     with open("/proc/self/status") as status:
         rss_kb = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
     pymalloc = pymalloc_stats()
-    return {"malloc_in_use_mb": (info.uordblks + info.hblkhd) / 2**20,
-            "malloc_free_mb": info.fordblks / 2**20,  # freed, kept in the arenas for reuse
-            "pymalloc_in_use_mb": pymalloc["bytes in allocated blocks"] / 2**20,
-            "pymalloc_arenas_mb": pymalloc["arenas allocated current"],  # 1 MiB each
-            "gc_objects": len(gc.get_objects()), "rss_mb": rss_kb / 1024}
+    return {
+        "malloc_in_use_mb": (info.uordblks + info.hblkhd) / 2**20,
+        "malloc_free_mb": info.fordblks / 2**20,  # freed, kept in the arenas for reuse
+        "pymalloc_in_use_mb": pymalloc["bytes in allocated blocks"] / 2**20,
+        "pymalloc_arenas_mb": pymalloc["arenas allocated current"],  # 1 MiB each
+        "gc_objects": len(gc.get_objects()),
+        "rss_mb": rss_kb / 1024,
+    }
 
 
 def write_snapshot(signum, frame) -> None:

@@ -26,6 +26,7 @@ the browser's frontend misplace, or fail on, what follows) in ``Session.holes``.
 handed, as bytes, to the ``on_frame`` callback.
 Loopback only: ``base_url`` must be http://127.0.0.1:PORT, and no proxy is ever used.
 """
+
 import asyncio
 import http.client
 import re
@@ -51,8 +52,7 @@ XSRF_COOKIE = "_streamlit_xsrf"
 ELEMENT_ID = re.compile(r"^\$\$ID-[0-9a-f]+-(?P<key>.+)$")
 SIDEBAR = 1  # delta_path[0]: 0 is the main area, 1 the sidebar
 MAX_FRAME = 64 * 2**20
-CONTEXT = {"timezone": "UTC", "timezone_offset": 0, "locale": "en-US", "is_embedded": False,
-           "color_scheme": "light"}
+CONTEXT = {"timezone": "UTC", "timezone_offset": 0, "locale": "en-US", "is_embedded": False, "color_scheme": "light"}
 
 
 class ProtocolError(Exception):
@@ -69,8 +69,9 @@ class Interaction:
     end: float
 
 
-def http_request(base_url: str, method: str, path: str, body: bytes = b"", headers: dict | None = None,
-                 timeout: float = 30.0) -> http.client.HTTPResponse:
+def http_request(
+    base_url: str, method: str, path: str, body: bytes = b"", headers: dict | None = None, timeout: float = 30.0
+) -> http.client.HTTPResponse:
     """A plain HTTP request to the loopback server (http.client: no proxy, no redirects); the response is read."""
     url = urllib.parse.urlsplit(base_url)
     if url.hostname != "127.0.0.1":
@@ -89,8 +90,11 @@ def page_cookies(base_url: str) -> dict[str, str]:
     """The cookies a page load sets (here /_stcore/health): the XSRF token and, behind `bigram-lab serve
     --replicas`, the proxy's, which keeps this client's websocket and uploads on one replica."""
     response = http_request(base_url, "GET", "/_stcore/health")
-    cookies = dict(value.split(";", 1)[0].split("=", 1) for header, value in response.getheaders()
-                   if header.lower() == "set-cookie")
+    cookies = dict(
+        value.split(";", 1)[0].split("=", 1)
+        for header, value in response.getheaders()
+        if header.lower() == "set-cookie"
+    )
     if XSRF_COOKIE not in cookies:
         raise ProtocolError("the server set no XSRF cookie: is server.enableXsrfProtection off?")
     return cookies
@@ -99,16 +103,21 @@ def page_cookies(base_url: str) -> dict[str, str]:
 def multipart(field: str, filename: str, data: bytes, content_type: str = "text/plain") -> tuple[bytes, str]:
     """A multipart/form-data body with one file, and its Content-Type header."""
     boundary = uuid.uuid4().hex
-    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
-            f"Content-Type: {content_type}\r\n\r\n").encode()
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
+        f"Content-Type: {content_type}\r\n\r\n"
+    ).encode()
     return head + data + f"\r\n--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
 def exception_text(msg: ForwardMsg) -> str | None:
     """What went wrong, if `msg` reports an error: an exception element, a compile error, an unknown page."""
     kind = msg.WhichOneof("type")
-    if kind == "delta" and msg.delta.WhichOneof("type") == "new_element" \
-            and msg.delta.new_element.WhichOneof("type") == "exception":
+    if (
+        kind == "delta"
+        and msg.delta.WhichOneof("type") == "new_element"
+        and msg.delta.new_element.WhichOneof("type") == "exception"
+    ):
         e = msg.delta.new_element.exception
         return f"{e.type}: {e.message}" + ("\n" + "\n".join(e.stack_trace) if e.stack_trace else "")
     if kind == "session_event" and msg.session_event.HasField("script_compilation_exception"):
@@ -155,8 +164,9 @@ class Session:
     key to its delta path. `interactions` lists every rerun this client asked for, with its latency.
     """
 
-    def __init__(self, base_url: str, path: str = "/", *, on_frame: Callable[[bytes], None] | None = None,
-                 timeout: float = 60.0):
+    def __init__(
+        self, base_url: str, path: str = "/", *, on_frame: Callable[[bytes], None] | None = None, timeout: float = 60.0
+    ):
         split = urllib.parse.urlsplit(base_url + path)
         self.base_url, self.timeout, self.on_frame = base_url, timeout, on_frame
         self.page_name, self.query = split.path.strip("/"), split.query
@@ -199,9 +209,14 @@ class Session:
         self._xsrf = self.cookies[XSRF_COOKIE]
         ws_url = "ws" + self.base_url.removeprefix("http") + "/_stcore/stream"
         self._ws = await connect(
-            ws_url, origin=Origin(self.base_url), subprotocols=[Subprotocol("streamlit"), Subprotocol(self._xsrf)],
-            additional_headers={"Cookie": self._cookie_header()}, proxy=None, max_size=MAX_FRAME,
-            open_timeout=self.timeout)
+            ws_url,
+            origin=Origin(self.base_url),
+            subprotocols=[Subprotocol("streamlit"), Subprotocol(self._xsrf)],
+            additional_headers={"Cookie": self._cookie_header()},
+            proxy=None,
+            max_size=MAX_FRAME,
+            open_timeout=self.timeout,
+        )
         self._reader = asyncio.create_task(self._read())
         return await self._run("load")
 
@@ -271,9 +286,19 @@ class Session:
         urls: FileURLs = (await asyncio.wait_for(answer, self.timeout)).file_urls[0]
         body, content_type = multipart("file", filename, data)
         response = await asyncio.to_thread(
-            http_request, self.base_url, "PUT", urls.upload_url, body,
-            {"Content-Type": content_type, "X-Xsrftoken": self._xsrf, "Cookie": self._cookie_header(),
-             "Origin": self.base_url}, self.timeout)
+            http_request,
+            self.base_url,
+            "PUT",
+            urls.upload_url,
+            body,
+            {
+                "Content-Type": content_type,
+                "X-Xsrftoken": self._xsrf,
+                "Cookie": self._cookie_header(),
+                "Origin": self.base_url,
+            },
+            self.timeout,
+        )
         if response.status != 204:
             raise ProtocolError(f"upload of {filename} answered {response.status}: {response.body[:200]!r}")
         state = WidgetState(id=uploader_id)
@@ -290,8 +315,9 @@ class Session:
             if self._reader.done():
                 raise ProtocolError(f"the connection closed: {self._reader.exception()!r}")
             if time.perf_counter() - start > (timeout or self.timeout):
-                raise ProtocolError(f"still running after {timeout or self.timeout:.0f} s; last messages: "
-                                    f"{list(self._recent)}")
+                raise ProtocolError(
+                    f"still running after {timeout or self.timeout:.0f} s; last messages: {list(self._recent)}"
+                )
             await asyncio.sleep(0.02)
         return time.perf_counter() - start
 
@@ -314,11 +340,13 @@ class Session:
                 await asyncio.wait_for(self._finished.wait(), max(0.0, min(1.0, deadline - time.perf_counter())))
             except TimeoutError:
                 if time.perf_counter() > deadline:
-                    raise ProtocolError(f"{kind}: no script_finished within {self.timeout:.0f} s; last messages: "
-                                        f"{list(self._recent)}") from None
+                    raise ProtocolError(
+                        f"{kind}: no script_finished within {self.timeout:.0f} s; last messages: {list(self._recent)}"
+                    ) from None
 
-    async def _send_rerun(self, extra: list[WidgetState] = (), *, page_hash: str | None = None,
-                          fragment_id: str = "", kind: str = "") -> None:
+    async def _send_rerun(
+        self, extra: list[WidgetState] = (), *, page_hash: str | None = None, fragment_id: str = "", kind: str = ""
+    ) -> None:
         message = BackMsg()
         state = message.rerun_script
         state.query_string = self.query
@@ -331,8 +359,9 @@ class Session:
         state.fragment_id = fragment_id
         state.is_auto_rerun = bool(fragment_id)
         # The values of the widgets on the page; a page switch keeps only the sidebar's, like the frontend.
-        active = {widget_id(self.elements[path]) for path in self.widgets.values()
-                  if page_hash is None or path[0] == SIDEBAR}
+        active = {
+            widget_id(self.elements[path]) for path in self.widgets.values() if page_hash is None or path[0] == SIDEBAR
+        }
         state.widget_states.widgets.extend(s for i, s in self._states.items() if i in active)
         state.widget_states.widgets.extend(extra)
         for key, value in CONTEXT.items():
@@ -383,8 +412,9 @@ class Session:
                 self._check_contiguous(self._full_run_paths)
             self._full_run_paths = None
             self._running = msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN  # another run follows
-            if (msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY and self._started) \
-                    or msg.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+            if (
+                msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY and self._started
+            ) or msg.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                 self._finished.set()
         elif kind == "navigation":  # st.navigation: the pages, and the one this run shows
             self.pages = {p.url_pathname: p.page_script_hash for p in msg.navigation.app_pages}
@@ -463,5 +493,6 @@ class Session:
 
     def alerts(self, fmt: int) -> list[str]:
         """The bodies of st.error (fmt 1) / st.warning (2) / st.info (3) / st.success (4) alerts on the page."""
-        return [e.alert.body for e in self.elements.values()
-                if e.WhichOneof("type") == "alert" and e.alert.format == fmt]
+        return [
+            e.alert.body for e in self.elements.values() if e.WhichOneof("type") == "alert" and e.alert.format == fmt
+        ]

@@ -12,6 +12,7 @@ port on its command line.
 Memory is the resident set size (VmRSS) of the server and all its descendants, from /proc (psutil is not a
 dependency of the project).
 """
+
 import contextlib
 import json
 import os
@@ -125,7 +126,7 @@ class Server:
     def log_problems(self) -> list[str]:
         """Log lines that are tracebacks or records at level ERROR or CRITICAL, each with the lines after it."""
         lines = list(self.log)
-        return ["\n".join(lines[i:i + 30]) for i, line in enumerate(lines) if PROBLEM.search(line)]
+        return ["\n".join(lines[i : i + 30]) for i, line in enumerate(lines) if PROBLEM.search(line)]
 
     def metrics(self) -> dict[str, float]:
         """Streamlit's own counters and gauges (/_stcore/metrics: bytes held per cache, session events, …),
@@ -162,8 +163,9 @@ def app_server(*app_args: str, options: dict[str, str] | None = None, probe: boo
             log: list[str] = []
             module = "benchmarks.probed_streamlit" if probe else "streamlit"
             with serve(*app_args, log=log, module=module) as (base_url, startup):
-                yield Server(base_url, server_pid(urllib.parse.urlsplit(base_url).port), startup, log,
-                             env.get(PROBE_VARIABLE))
+                yield Server(
+                    base_url, server_pid(urllib.parse.urlsplit(base_url).port), startup, log, env.get(PROBE_VARIABLE)
+                )
     finally:
         for k, v in saved.items():
             if v is None:
@@ -202,4 +204,3 @@ class Sampler:
         while not self._stop.is_set():
             self.peak = max(self.peak, self.server.rss_mb())
             self._stop.wait(self.every)
-

@@ -1,4 +1,5 @@
 """Bigram Lab's model: the character-level bigram language model of makemore part 1, without any UI."""
+
 from .counts import bigram_counts, bigram_examples, probabilities, probabilities_keepdim_bug, uniform
 from .data import MAX_BYTES, WordList, load_bundled, load_path, parse_bytes, parse_text
 from .errors import BigramError

@@ -4,6 +4,7 @@ The exercises extend it: `--order N` (a context of N−1 characters, ngram.py) o
 `evaluate --split train|dev|test` (splits.py) and `tune` (tuning.py). Without these options every
 command prints exactly what it printed before them.
 """
+
 import argparse
 import json
 import math
@@ -12,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
+from typing import cast
 
 import torch
 
@@ -41,6 +43,7 @@ SEEDS = (-(2**63), 2**64 - 1)  # what torch.Generator.manual_seed accepts
 
 def count_up_to(limit: int):
     """An argparse type: a whole number from 0 to `limit`, refused with a sentence otherwise."""
+
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -49,6 +52,7 @@ def count_up_to(limit: int):
         if not 0 <= value <= limit:
             raise argparse.ArgumentTypeError(f"{value:,} is outside 0 to {limit:,}")
         return value
+
     return parse
 
 
@@ -70,12 +74,20 @@ def build_parser(prog: str = "python -m bigram_core", more: Callable | None = No
     common.add_argument("--json", action="store_true", help="print one JSON object")
 
     order = argparse.ArgumentParser(add_help=False)
-    order.add_argument("--order", type=int, default=None,
-                       help=f"context of N−1 characters, N in {ORDERS[0]}..{ORDERS[-1]} (default 2, the bigram model)")
+    order.add_argument(
+        "--order",
+        type=int,
+        default=None,
+        help=f"context of N−1 characters, N in {ORDERS[0]}..{ORDERS[-1]} (default 2, the bigram model)",
+    )
 
     splitting = argparse.ArgumentParser(add_help=False)
-    splitting.add_argument("--split-seed", type=int, default=None,
-                           help=f"seeds the shuffle of the train/dev/test split (default {SPLIT_SEED})")
+    splitting.add_argument(
+        "--split-seed",
+        type=int,
+        default=None,
+        help=f"seeds the shuffle of the train/dev/test split (default {SPLIT_SEED})",
+    )
     splitting.add_argument("--dedupe", action="store_true", help="remove repeated words before splitting")
 
     model = argparse.ArgumentParser(add_help=False)
@@ -90,29 +102,53 @@ def build_parser(prog: str = "python -m bigram_core", more: Callable | None = No
     train.add_argument("--method", choices=METHODS, default="counts", help="fast counts path or the lecture's one-hot")
 
     parser = Parser(prog=prog, description="Bigram Lab: makemore part 1 from the terminal.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    # Typed as plain ArgumentParser's: the shared option groups (parents=) are plain ArgumentParsers.
+    sub = cast(
+        "argparse._SubParsersAction[argparse.ArgumentParser]",
+        parser.add_subparsers(dest="command", required=True, parser_class=Parser),
+    )
     sub.add_parser("stats", parents=[common, order], help="size, lengths and vocabulary of a word list")
     p = sub.add_parser("breakdown", parents=[common, order, model, train], help="a word's NLL bigram by bigram")
     p.add_argument("word")
     p.add_argument("--model", choices=MODELS, default="counts")
-    p = sub.add_parser("evaluate", parents=[common, order, model, train, splitting],
-                       help="average NLL of the whole word list, or of one part of a split")
+    p = sub.add_parser(
+        "evaluate",
+        parents=[common, order, model, train, splitting],
+        help="average NLL of the whole word list, or of one part of a split",
+    )
     p.add_argument("--model", choices=MODELS, default="counts")
-    p.add_argument("--split", choices=PARTS, default=None, help="fit on the train part of a seeded split, score this part")
+    p.add_argument(
+        "--split", choices=PARTS, default=None, help="fit on the train part of a seeded split, score this part"
+    )
     p = sub.add_parser("sample", parents=[common, order, model, train], help="sample new names")
     p.add_argument("--model", choices=("counts", "neural", "uniform"), default="counts")
     p.add_argument("-n", type=count_up_to(MAX_NAMES), default=5, help="how many names")
     p.add_argument("--temperature", type=float, default=1.0)
     p.add_argument("--prefix", default="")
-    p.add_argument("--sampler", choices=SAMPLERS, default="torch",
-                   help="torch: today's torch.multinomial; video: the draws the lecture's video shows (mor. axx. …)")
-    p.add_argument("--max-len", type=count_up_to(MAX_NAME_LEN), default=MAX_LEN,
-                   help=f"keep at most this many characters of a name; a cut name ends in … (default {MAX_LEN})")
+    p.add_argument(
+        "--sampler",
+        choices=SAMPLERS,
+        default="torch",
+        help="torch: today's torch.multinomial; video: the draws the lecture's video shows (mor. axx. …)",
+    )
+    p.add_argument(
+        "--max-len",
+        type=count_up_to(MAX_NAME_LEN),
+        default=MAX_LEN,
+        help=f"keep at most this many characters of a name; a cut name ends in … (default {MAX_LEN})",
+    )
     sub.add_parser("train", parents=[common, order, train], help="gradient descent on the one-layer net")
-    p = sub.add_parser("tune", parents=[common, order, splitting],
-                       help="choose smoothing k or regularisation λ on dev, report the test loss once")
-    p.add_argument("--model", choices=MODELS, default="counts",
-                   help="counts: sweep k; neural: sweep λ, the net trained to convergence at each")
+    p = sub.add_parser(
+        "tune",
+        parents=[common, order, splitting],
+        help="choose smoothing k or regularisation λ on dev, report the test loss once",
+    )
+    p.add_argument(
+        "--model",
+        choices=MODELS,
+        default="counts",
+        help="counts: sweep k; neural: sweep λ, the net trained to convergence at each",
+    )
     if more is not None:
         more(sub)
     return parser
@@ -200,8 +236,17 @@ def cmd_sample(args, words):
     P = model_probs(args, words.words, words.vocab, all_counts(args, words))
     if args.max_len < 1:
         raise BigramError(f"--max-len must be at least 1; got {args.max_len}.")
-    samples = sample(P, words.vocab, args.n, args.seed, args.temperature, args.prefix, args.max_len,
-                     order_of(args), sampler=args.sampler)
+    samples = sample(
+        P,
+        words.vocab,
+        args.n,
+        args.seed,
+        args.temperature,
+        args.prefix,
+        args.max_len,
+        order_of(args),
+        sampler=args.sampler,
+    )
     result = {"names": [s.name for s in samples]}
     cut = [i for i, s in enumerate(samples) if not s.ended]
     return result | {"cut": cut} if cut else result  # the indices of names cut at --max-len
@@ -259,8 +304,12 @@ def show(command: str, result: dict) -> None:
     elif command == "tune":
         name = STRENGTH[result["model"]]  # k or λ
         print_fields({"model": result["model"], "order": result["order"]})
-        print_table([{name: f"{p['strength']:.3g}", "train_nll": p["train_nll"], "dev_nll": p["dev_nll"]}
-                     for p in result["sweep"]])
+        print_table(
+            [
+                {name: f"{p['strength']:.3g}", "train_nll": p["train_nll"], "dev_nll": p["dev_nll"]}
+                for p in result["sweep"]
+            ]
+        )
         print_fields({f"chosen {name}": f"{result['chosen']:.3g}", "test_nll": result["test_nll"]})
     elif command == "train":
         print_fields({k: v for k, v in result.items() if k != "losses"})
@@ -280,8 +329,14 @@ def jsonable(x):
     return x
 
 
-COMMANDS = {"stats": cmd_stats, "breakdown": cmd_breakdown, "evaluate": cmd_evaluate, "sample": cmd_sample,
-            "train": cmd_train, "tune": cmd_tune}
+COMMANDS = {
+    "stats": cmd_stats,
+    "breakdown": cmd_breakdown,
+    "evaluate": cmd_evaluate,
+    "sample": cmd_sample,
+    "train": cmd_train,
+    "tune": cmd_tune,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,5 @@
 """Counting bigrams into the V×V matrix N, and turning counts into probabilities P."""
+
 from collections.abc import Sequence
 
 import numpy as np
@@ -51,8 +52,8 @@ def bigram_counts(words: Sequence[str], vocab: Vocabulary) -> torch.Tensor:
         ids = table[np.minimum(codepoints, len(table) - 1)]  # past the largest code point: the -1 at the end
         if (ids < 0).any():  # a character outside the vocabulary: bigram_examples names the word and position
             bigram_examples(words, vocab)
-        ids = torch.from_numpy(ids)
-        N += torch.bincount(ids[:-1] * V + ids[1:], minlength=V * V)
+        pair_ids = torch.from_numpy(ids)
+        N += torch.bincount(pair_ids[:-1] * V + pair_ids[1:], minlength=V * V)
     return N.view(V, V)
 
 

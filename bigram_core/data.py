@@ -1,4 +1,5 @@
 """Word lists: load from a path, bytes (an upload) or text, validate, and describe."""
+
 import hashlib
 import http.client
 import time
@@ -106,9 +107,11 @@ def case_note(words: WordList) -> str | None:
     both = sorted(ch for ch in words.vocab.itos if ch.islower() and ch.upper() in words.vocab.stoi)
     if not both:
         return None
-    return (f"{words.name} has {len(both)} letters in both upper and lower case ({''.join(both[:5])}"
-            f"{'…' if len(both) > 5 else ''}): each case is a character of its own, so the vocabulary has "
-            f"{len(words.vocab)} characters. Lower-case the list to merge them.")
+    return (
+        f"{words.name} has {len(both)} letters in both upper and lower case ({''.join(both[:5])}"
+        f"{'…' if len(both) > 5 else ''}): each case is a character of its own, so the vocabulary has "
+        f"{len(words.vocab)} characters. Lower-case the list to merge them."
+    )
 
 
 def parse_bytes(data: bytes, name: str = "upload", max_bytes: int = MAX_BYTES) -> WordList:
@@ -120,8 +123,7 @@ def parse_bytes(data: bytes, name: str = "upload", max_bytes: int = MAX_BYTES) -
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise BigramError(
-            f"{name} has a NUL byte on line {line}: it looks like a binary file or UTF-16 text, "
-            "not a UTF-8 word list."
+            f"{name} has a NUL byte on line {line}: it looks like a binary file or UTF-16 text, not a UTF-8 word list."
         )
     try:
         text = data.decode("utf-8-sig")
@@ -144,7 +146,9 @@ def load_path(path: str | Path, max_bytes: int = MAX_BYTES) -> WordList:
         raise BigramError(f"{path} is a directory; give the path of a word-list file.")
     # A FIFO would block open() and /dev/zero never ends, and both report st_size 0: only regular files.
     if not path.is_file():
-        raise BigramError(f"{path} is not a regular file (a device, pipe or socket); give the path of a word-list file.")
+        raise BigramError(
+            f"{path} is not a regular file (a device, pipe or socket); give the path of a word-list file."
+        )
     size = path.stat().st_size
     if size > max_bytes:
         raise BigramError(f"{path} is {_size(size)}, over the {_size(max_bytes)} limit for a word list.")

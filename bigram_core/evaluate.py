@@ -1,4 +1,5 @@
 """Scoring: a word's bigram-by-bigram breakdown, a data set's average negative log-likelihood."""
+
 import math
 from dataclasses import asdict, dataclass
 

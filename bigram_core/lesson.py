@@ -7,6 +7,7 @@ placeholders ($V, the example word, the sampler's draw) are filled in before the
 text is what run() returns to show. Cells that loop in Python over every bigram run on the first words of
 a big list only (lesson_words), and say so.
 """
+
 import contextlib
 import io
 import re
@@ -32,8 +33,8 @@ MAX_CELLS = 8_000_000  # the one-hot matrix of chapter "gradient descent" is big
 DRAWS = {
     "torch": "ix = torch.multinomial(p, num_samples=1, replacement=True, generator=g).item()",
     "video": "u = torch.rand(1, dtype=torch.float64, generator=g)\n"
-             "cdf = p.double().cumsum(0)\n"
-             "ix = torch.searchsorted(cdf / cdf[-1], u, right=True).item()",
+    "cdf = p.double().cumsum(0)\n"
+    "ix = torch.searchsorted(cdf / cdf[-1], u, right=True).item()",
 }
 
 
@@ -67,8 +68,9 @@ PROVIDED = {
     "vocab": Provided("stoi, itos", "One token '.' instead of two: N is 27×27"),
     "N": Provided("N", "One token '.' instead of two: N is 27×27"),
     "P": Provided("P", "All rows at once, and the keepdim pitfall"),
-    "examples": Provided("xs, ys: every bigram's two indices, in the loop's order",
-                         "The likelihood of the whole training set"),
+    "examples": Provided(
+        "xs, ys: every bigram's two indices, in the loop's order", "The likelihood of the whole training set"
+    ),
     "one_word": Provided("xs, ys, xenc", "One word, one-hot encoded"),
     "logits": Provided("W, logits", "A logit is a dot product"),
     "probs": Provided("probs", "Softmax: logits to probabilities"),
@@ -86,7 +88,11 @@ lengths = [len(w) for w in words]
 print(words[:3])
 print(min(lengths), max(lengths))
 print(len(words))""",
-        needs=("words",), metrics=(("names", 2), ("shortest, longest", 1)), picture="lengths", keeps=("lengths",)),
+        needs=("words",),
+        metrics=(("names", 2), ("shortest, longest", 1)),
+        picture="lengths",
+        keeps=("lengths",),
+    ),
     Chapter(
         "Bigrams of one word",
         "A bigram model only looks at pairs: the character before, the character after. Marking the start and "
@@ -97,7 +103,9 @@ chs = ['<S>'] + list(w) + ['<E>']
 for ch1, ch2 in zip(chs, chs[1:]):
     print(ch1, ch2)
 print(len(chs) - 1)""",
-        needs=("words",), metrics=(("bigrams in the first word", -1),)),
+        needs=("words",),
+        metrics=(("bigrams in the first word", -1),),
+    ),
     Chapter(
         "Counting in a dictionary",
         "Counting how often each pair occurs in all the words is the whole training of this model. A dictionary "
@@ -110,7 +118,12 @@ for w in words:
         b[(ch1, ch2)] = b.get((ch1, ch2), 0) + 1
 print(sorted(b.items(), key=lambda kv: -kv[1])[:3])
 print(len(b))""",
-        needs=("words",), metrics=(("distinct bigrams", -1),), picture="dict", keeps=("b",), loops=True),
+        needs=("words",),
+        metrics=(("distinct bigrams", -1),),
+        picture="dict",
+        keeps=("b",),
+        loops=True,
+    ),
     Chapter(
         "Counting in a tensor: 28×28",
         "A 2-D tensor holds the same counts with one row and one column per character, plus <S> and <E>. "
@@ -126,8 +139,12 @@ for w in words:
         N28[stoi[ch1], stoi[ch2]] += 1
 print(tuple(N28.shape))
 print(N28[:, stoi['<S>']].sum().item() + N28[stoi['<E>']].sum().item())""",
-        needs=("words",), metrics=(("N28.shape", 0), ("column <S> + row <E>", 1)), picture="N28",
-        keeps=("N28", "chars"), loops=True),
+        needs=("words",),
+        metrics=(("N28.shape", 0), ("column <S> + row <E>", 1)),
+        picture="N28",
+        keeps=("N28", "chars"),
+        loops=True,
+    ),
     Chapter(
         "One token '.' instead of two: N is 27×27",
         "One boundary token '.' at index 0 serves as both start and end: its row holds how words start, its "
@@ -144,8 +161,10 @@ for w in words:
         N[stoi[ch1], stoi[ch2]] += 1
 print(tuple(N.shape))
 print(N[0, 1].item())""",
-        needs=("words",), metrics=(("N.shape", 0), ("N[0, 1]: words that start with '$FIRST'", 1)),
-        loops=True),
+        needs=("words",),
+        metrics=(("N.shape", 0), ("N[0, 1]: words that start with '$FIRST'", 1)),
+        loops=True,
+    ),
     Chapter(
         "The count matrix",
         "Row i is the character before, column j the character after: every cell is one bigram and how often "
@@ -154,7 +173,11 @@ print(N[0, 1].item())""",
 i, j = divmod(N.argmax().item(), N.shape[1])
 print(itos[i] + itos[j])
 print(N[i, j].item())""",
-        needs=("vocab", "N"), metrics=(("the largest cell", 0), ("its count", 1)), picture="heatmap", keeps=("N",)),
+        needs=("vocab", "N"),
+        metrics=(("the largest cell", 0), ("its count", 1)),
+        picture="heatmap",
+        keeps=("N",),
+    ),
     Chapter(
         "Row 0: how words start",
         "The first row counts the first letter of every word. Divided by its sum it becomes a probability "
@@ -163,7 +186,11 @@ print(N[i, j].item())""",
 p = N[0].float()
 p = p / p.sum()
 print(f'{p[1].item():.4f}')""",
-        needs=("vocab", "N"), metrics=(("p[1]: P(a word starts with '$FIRST')", -1),), picture="row", keeps=("p",)),
+        needs=("vocab", "N"),
+        metrics=(("p[1]: P(a word starts with '$FIRST')", -1),),
+        picture="row",
+        keeps=("p",),
+    ),
     Chapter(
         "Drawing from a distribution: torch.multinomial",
         "torch.multinomial draws indices with the probabilities it is given; a seeded torch.Generator makes the "
@@ -176,7 +203,10 @@ draws = torch.multinomial(p, num_samples=20, replacement=True, generator=g)
 print(p)
 print(draws)
 print(f'{p[0].item():.4f}')""",
-        metrics=(("p[0]", -1),), picture="tiny", keeps=("p", "draws")),
+        metrics=(("p[0]", -1),),
+        picture="tiny",
+        keeps=("p", "draws"),
+    ),
     Chapter(
         "Sampling names from the counts",
         "Start at '.', draw the next character from that character's row, and repeat until '.' is drawn again.",
@@ -193,7 +223,10 @@ for i in range(5):
         if ix == 0:
             break
     print(''.join(out))""",
-        needs=("vocab", "N"), metrics=(("first name", 0), ("second name", 1)), draws=True),
+        needs=("vocab", "N"),
+        metrics=(("first name", 0), ("second name", 1)),
+        draws=True,
+    ),
     Chapter(
         "All rows at once, and the keepdim pitfall",
         "Normalising every row at once needs the row sums as a column, shape ($V, 1). Without keepdim=True the "
@@ -204,8 +237,11 @@ P /= P.sum(1, keepdim=True)
 wrong = N.float() / N.float().sum(1)
 print(f'{P[0].sum().item():.4f}')
 print(f'{wrong[0].sum().item():.4f}')""",
-        needs=("N",), metrics=(("row 0 of P sums to", 0), ("row 0 without keepdim sums to", 1)), picture="row_sums",
-        keeps=("P", "wrong")),
+        needs=("N",),
+        metrics=(("row 0 of P sums to", 0), ("row 0 without keepdim sums to", 1)),
+        picture="row_sums",
+        keeps=("P", "wrong"),
+    ),
     Chapter(
         "The likelihood of the whole training set",
         "A good model gives the data a high probability. Their product underflows to 0, so we add the logs "
@@ -225,9 +261,14 @@ print(f'{log_likelihood.item():.2f}')
 print(f'{nll.item():.2f}')
 print(f'{nll.item() / n:.4f}')""",
         needs=("words", "vocab", "P"),
-        metrics=(("product of the probabilities", 0), ("log-likelihood", 1), ("negative log-likelihood", 2),
-                 ("average negative log-likelihood", 3)),
-        loops=True),
+        metrics=(
+            ("product of the probabilities", 0),
+            ("log-likelihood", 1),
+            ("negative log-likelihood", 2),
+            ("average negative log-likelihood", 3),
+        ),
+        loops=True,
+    ),
     Chapter(
         "One word's loss, and an impossible word",
         "The same loss scores a single word. A word with a pair the data never contains gets probability 0, "
@@ -240,7 +281,10 @@ for w in ['$WORD', '$WORDQ']:
         log_likelihood += torch.log(P[stoi[ch1], stoi[ch2]])
         n += 1
     print(f'{-log_likelihood.item() / n:.4f}')""",
-        needs=("vocab", "P"), metrics=(("$WORD", 0), ("$WORDQ", 1)), picture="breakdown"),
+        needs=("vocab", "P"),
+        metrics=(("$WORD", 0), ("$WORDQ", 1)),
+        picture="breakdown",
+    ),
     Chapter(
         "Smoothing: fake counts",
         "Adding 1 to every count before normalising gives every pair some probability: the impossible word "
@@ -254,8 +298,11 @@ for ch1, ch2 in zip(chs, chs[1:]):
     log_likelihood += torch.log(P[stoi[ch1], stoi[ch2]])
 print(f"{P[stoi['$LAST'], stoi['$Q']].item():.6f}")
 print(f'{-log_likelihood.item() / (len(chs) - 1):.4f}')""",
-        needs=("vocab", "N"), metrics=(("P['$LAST$Q'] now", 0), ("$WORDQ, k = 1", 1)), picture="smoothed_row",
-        keeps=("P",)),
+        needs=("vocab", "N"),
+        metrics=(("P['$LAST$Q'] now", 0), ("$WORDQ, k = 1", 1)),
+        picture="smoothed_row",
+        keeps=("P",),
+    ),
     Chapter(
         "The fourth decimal: float32 against float64",
         "The likelihood loop adds $B float32 logs one by one. A float32 keeps 24 significant bits, so each "
@@ -272,7 +319,9 @@ for k in (0, 1):
     print(f'{-exact.item() / len(xs):.4f}')""",
         needs=("N", "examples"),
         metrics=(("float32, k = 0", 0), ("float64, k = 0", 1), ("float32, k = 1", 2), ("float64, k = 1", 3)),
-        picture="drift", keeps=("running", "logp")),
+        picture="drift",
+        keeps=("running", "logp"),
+    ),
     Chapter(
         "One word, one-hot encoded",
         "Now the same model as a neural net. Its inputs are the bigrams' first characters, its labels the "
@@ -289,8 +338,11 @@ xenc = F.one_hot(xs, num_classes=$V).float()
 print(xs.tolist())
 print(ys.tolist())
 print(tuple(xenc.shape))""",
-        needs=("words", "vocab"), metrics=(("xs", 0), ("ys", 1), ("xenc.shape", 2)), picture="onehot",
-        keeps=("xenc", "xs")),
+        needs=("words", "vocab"),
+        metrics=(("xs", 0), ("ys", 1), ("xenc.shape", 2)),
+        picture="onehot",
+        keeps=("xenc", "xs"),
+    ),
     Chapter(
         "A single neuron",
         "A neuron has one weight per input: the one-hot has $V entries, so W is $V×1, and xenc @ W gives one "
@@ -301,8 +353,11 @@ W = torch.randn(($V, 1), generator=g)
 out = xenc @ W
 print(tuple(out.shape))
 print(torch.equal(out[:, 0], W[xs, 0]))""",
-        needs=("vocab", "one_word"), metrics=(("out.shape", 0), ("out is W[xs]", 1)), picture="neuron",
-        keeps=("out", "xs")),
+        needs=("vocab", "one_word"),
+        metrics=(("out.shape", 0), ("out is W[xs]", 1)),
+        picture="neuron",
+        keeps=("out", "xs"),
+    ),
     Chapter(
         "A logit is a dot product",
         "With $V neurons, one per possible next character, W is $V×$V and each example gets $V logits. Entry "
@@ -313,8 +368,11 @@ W = torch.randn(($V, $V), generator=g)
 logits = xenc @ W
 print(f'{logits[$ROW, $COL].item():.4f}')
 print(f'{(xenc[$ROW] * W[:, $COL]).sum().item():.4f}')""",
-        needs=("vocab", "one_word"), metrics=(("logits[$ROW, $COL]", 0), ("(xenc[$ROW] * W[:, $COL]).sum()", 1)),
-        picture="logits", keeps=("logits", "xs")),
+        needs=("vocab", "one_word"),
+        metrics=(("logits[$ROW, $COL]", 0), ("(xenc[$ROW] * W[:, $COL]).sum()", 1)),
+        picture="logits",
+        keeps=("logits", "xs"),
+    ),
     Chapter(
         "Softmax: logits to probabilities",
         "Read the logits as log-counts: exp makes them positive like counts, and dividing by each row's sum "
@@ -325,8 +383,11 @@ probs = counts / counts.sum(1, keepdim=True)
 print(tuple(probs.shape))
 print(f'{probs[0].sum().item():.4f}')
 print(f'{probs[0, ys[0]].item():.6f}')""",
-        needs=("vocab", "one_word", "logits"), metrics=(("probs.shape", 0), ("probs[0, ys[0]]", 2)),
-        picture="softmax", keeps=("probs", "ys")),
+        needs=("vocab", "one_word", "logits"),
+        metrics=(("probs.shape", 0), ("probs[0, ys[0]]", 2)),
+        picture="softmax",
+        keeps=("probs", "ys"),
+    ),
     Chapter(
         "How wrong is the net? Example by example",
         "For each example, the probability the net gives the correct next character, and its negative log. "
@@ -339,9 +400,11 @@ for i in range(len(xs)):
     nlls[i] = -torch.log(p)
     print(f'{itos[x]}{itos[y]}  p={p.item():.6f}  nll={nlls[i].item():.6f}')
 print(f'{nlls.mean().item():.4f}')""",
-        needs=("vocab", "one_word", "logits", "probs"), metrics=(("average negative log-likelihood", -1),),
+        needs=("vocab", "one_word", "logits", "probs"),
+        metrics=(("average negative log-likelihood", -1),),
         picture="nlls",
-        keeps=("nlls",)),
+        keeps=("nlls",),
+    ),
     Chapter(
         "Backward, and one step downhill",
         "loss.backward() fills W.grad with how the loss changes with each weight; a small step against it "
@@ -357,8 +420,11 @@ for step in range(3):
     W.grad = None
     loss.backward()
     W.data += -0.1 * W.grad""",
-        needs=("vocab", "one_word"), metrics=(("loss", 0), ("after one step", 1), ("after two steps", 2)),
-        picture="grad", keeps=("W.grad",)),
+        needs=("vocab", "one_word"),
+        metrics=(("loss", 0), ("after one step", 1), ("after two steps", 2)),
+        picture="grad",
+        keeps=("W.grad",),
+    ),
     Chapter(
         "Gradient descent on every bigram",
         "The same loop on all the bigrams of the data, with a large step and a little pull of W toward 0 "
@@ -375,7 +441,11 @@ for k in range(100):
     W.grad = None
     loss.backward()
     W.data += -50 * W.grad""",
-        needs=("examples",), metrics=(("step 0", 0), ("step 99", -1)), picture="losses", loops=True),
+        needs=("examples",),
+        metrics=(("step 0", 0), ("step 99", -1)),
+        picture="losses",
+        loops=True,
+    ),
     Chapter(
         "Names from the net",
         "Sampling from the net is the same loop as from the counts; only the row of probabilities now comes "
@@ -394,7 +464,10 @@ for i in range(5):
         if ix == 0:
             break
     print(''.join(out))""",
-        needs=("vocab", "W"), metrics=(("first name", 0), ("second name", 1)), draws=True),
+        needs=("vocab", "W"),
+        metrics=(("first name", 0), ("second name", 1)),
+        draws=True,
+    ),
     Chapter(
         "Counts and net are the same model",
         "exp(W) plays the role of the counts: softmax(W) is a $V×$V table of probabilities like P, and gradient "
@@ -409,7 +482,9 @@ print(f'{-P_net[xs, ys].log().mean().item():.4f}')
 print(f'{-P[xs, ys].log().mean().item():.4f}')""",
         needs=("N", "W", "examples"),
         metrics=(("the net's loss after 100 steps", 0), ("the counts' loss, k = 1", 1)),
-        picture="same", keeps=("P", "P_net")),
+        picture="same",
+        keeps=("P", "P_net"),
+    ),
 )
 
 
@@ -421,6 +496,8 @@ def chapter(number: int) -> Chapter:
 def snap(value: str | None) -> int:
     """The chapter a URL's ?chapter= names, or the nearest one: a number is rounded and clamped to
     1..len(CHAPTERS); anything that is not a number gives 1."""
+    if value is None:
+        return 1
     try:
         x = float(value)
     except (TypeError, ValueError):
@@ -434,6 +511,7 @@ def defined_in(name: str) -> int:
 
 
 # --- preparing a cell --------------------------------------------------------------------------------------
+
 
 def lesson_words(words: Sequence[str], V: int) -> list[str]:
     """The first words of `words` whose bigrams fit MAX_BIGRAMS and whose one-hot fits MAX_CELLS: all of the
@@ -467,9 +545,16 @@ def source(ch: Chapter, words: Sequence[str], sampler: str = "torch") -> str:
     n_first = len(words[0]) + 1 if words else 1
     code = _insert(ch.code, "$DRAW", DRAWS[sampler])
     return string.Template(code).substitute(
-        V=len(vocab), B=f"{sum(len(w) + 1 for w in words):,}", FIRST=vocab.itos[1 % len(vocab)],
-        WORD=word, WORDQ=wordq, LAST=word[-1], Q=wordq[-1],
-        ROW=min(3, n_first - 1), COL=min(13, len(vocab) - 1))
+        V=len(vocab),
+        B=f"{sum(len(w) + 1 for w in words):,}",
+        FIRST=vocab.itos[1 % len(vocab)],
+        WORD=word,
+        WORDQ=wordq,
+        LAST=word[-1],
+        Q=wordq[-1],
+        ROW=min(3, n_first - 1),
+        COL=min(13, len(vocab) - 1),
+    )
 
 
 def fill(text: str, words: Sequence[str]) -> str:
@@ -484,8 +569,10 @@ def labels(ch: Chapter, words: Sequence[str]) -> list[tuple[str, int]]:
 
 def _insert(code: str, marker: str, lines: str) -> str:
     """`code` with the line holding only `marker` replaced by `lines`, at that line's indentation."""
+
     def indent(match: re.Match) -> str:
         return "\n".join(match[1] + line for line in lines.splitlines())
+
     return re.sub(rf"^([ \t]*){re.escape(marker)}$", indent, code, flags=re.M)
 
 
@@ -523,6 +610,7 @@ def prepare(needs: Sequence[str], words: Sequence[str], loop_words: Sequence[str
 
 # --- running a cell ----------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Run:
     """A cell that ran: its code, what it printed, the values its picture needs, and, if it ran on the first
@@ -553,8 +641,13 @@ def run(number: int, words: Sequence[str], sampler: str = "torch", namespace: di
     values = {expr: _keep(eval(expr, ns)) for expr in ch.keeps}
     if namespace is not None:
         namespace.update(ns)
-    return Run(code, output, values, len(loop_words) if len(loop_words) < len(words) else None,
-               tuple((label, lines[line].strip()) for label, line in labels(ch, words)))
+    return Run(
+        code,
+        output,
+        values,
+        len(loop_words) if len(loop_words) < len(words) else None,
+        tuple((label, lines[line].strip()) for label, line in labels(ch, words)),
+    )
 
 
 def _keep(value):

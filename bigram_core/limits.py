@@ -3,6 +3,7 @@
 A classroom shares one server: each figure keeps a page load or a click near 2 s of CPU and a few hundred
 MB on a 2-core machine at any valid input; past it a view samples (saying so) or refuses with one sentence.
 """
+
 from collections.abc import Sequence
 
 import numpy as np
@@ -40,7 +41,7 @@ def sample_words(words: Sequence[str], max_examples: int, seed: int = 0) -> tupl
 
 def check_table(order: int, V: int, budget: int = TABLE_CELLS) -> None:
     """Refuse, with a sentence, an order whose V^(n−1) × V table is past what one click may build and sweep."""
-    cells = V ** order
+    cells = V**order
     if cells > budget:
         raise BigramError(
             f"Order {order} on {V} characters is a table of {V}^{order - 1} × {V} = {cells:,} cells, more than the "

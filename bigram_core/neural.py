@@ -6,6 +6,7 @@ W is (V, V). Two ways compute the same full-batch loss, NLL + reg * mean(W**2):
 - `count_loss_and_grad`, the fast one: the loss and its gradient depend on the data only through the
   count matrix N, so one (V, V) pass replaces B examples and the gradient has a closed form.
 """
+
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -114,6 +115,7 @@ def train(
         else:
             W.requires_grad_(True)
             W.grad = None
+            assert examples is not None  # refused above with a ValueError
             loss, data_nll = onehot_loss(W, *examples, reg)
             loss.backward()
             grad = W.grad
@@ -178,9 +180,11 @@ def word_step(W: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor, lr: float = 0
     p = counts / counts.sum(1, keepdim=True)
     loss = -p[torch.arange(len(ys)), ys].log().mean()
     loss.backward()
-    W.data += -lr * W.grad
+    grad = W.grad
+    assert grad is not None  # backward() just filled it
+    W.data += -lr * grad
     W.requires_grad_(False)
-    return float(loss.detach()), W.grad
+    return float(loss.detach()), grad
 
 
 def fit(

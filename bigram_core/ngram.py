@@ -14,6 +14,7 @@ Both models are C×V tables, row = context, column = next character:
   from N (C, V) unchanged.
 The other way to feed n−1 characters to a net, their one-hots concatenated, is `concat_logits`.
 """
+
 from collections.abc import Sequence
 
 import torch
@@ -55,7 +56,7 @@ def context_index(context, V: int):
     `context` is a sequence of ints (returns an int) or a tensor (..., n−1) (returns a tensor (...)).
     """
     columns = context.unbind(-1) if isinstance(context, torch.Tensor) else context
-    index = 0
+    index: int | torch.Tensor = 0
     for c in columns:
         index = index * V + c
     return index
@@ -152,6 +153,7 @@ def table_from_concat(W_cat: torch.Tensor, order: int) -> torch.Tensor:
 
 
 # --- sparse: the cells that occur, for tables too large to build densely on every click ---
+
 
 def sparse_counts(words: Sequence[str], vocab: Vocabulary, order: int) -> tuple[torch.Tensor, torch.Tensor]:
     """The cells of ngram_counts that are not 0: cells (S,) int64 (context · V + next, ascending), counts (S,).

@@ -4,6 +4,7 @@ The counts model smoothed with k fake counts per cell, P_k = (N + k) / rowsums, 
 convergence on NLL + λ·mean(W²), softmax(W_λ), both move from the data's own P (k = 0, λ → 0) to the
 uniform 1/V (k, λ → ∞). Here: both loss curves, the net's minimiser at each λ, and the k matching each λ.
 """
+
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,11 +31,11 @@ def smoothing_nll(N: torch.Tensor, ks: Sequence[float]) -> torch.Tensor:
     NLL(k) = -(1/B) Σ_ij N_ij log((N_ij + k) / (n_i + V k)) = -(1/B) [Σ_ij N_ij log(N_ij + k) - Σ_i n_i log(n_i + V k)];
     only cells and rows with counts contribute, so k = 0 is finite (the unsmoothed counts' NLL).
     """
-    ks = torch.tensor([check_smoothing(k) for k in ks], dtype=torch.float64)[:, None]  # (K, 1)
+    k_values = torch.tensor([check_smoothing(k) for k in ks], dtype=torch.float64)[:, None]  # (K, 1)
     N = N.double()
     rows = N.sum(1)
     cells, rows = N[N > 0], rows[rows > 0]  # (nonzero cells,), (rows with counts,)
-    log_likelihood = (cells * (cells + ks).log()).sum(1) - (rows * (rows + N.shape[1] * ks).log()).sum(1)
+    log_likelihood = (cells * (cells + k_values).log()).sum(1) - (rows * (rows + N.shape[1] * k_values).log()).sum(1)
     return -log_likelihood / N.sum()
 
 
@@ -141,8 +142,12 @@ def sweep_reg(N: torch.Tensor, regs: Sequence[float], tol: float = TOL, max_step
         runs.append(run)
         W = run.W
     runs.reverse()
-    return RegSweep(tuple(regs), torch.stack([r.W for r in runs]), torch.tensor([r.data_nll for r in runs],
-                    dtype=torch.float64), tuple(r.steps for r in runs))
+    return RegSweep(
+        tuple(regs),
+        torch.stack([r.W for r in runs]),
+        torch.tensor([r.data_nll for r in runs], dtype=torch.float64),
+        tuple(r.steps for r in runs),
+    )
 
 
 def smoothed_probs(N: torch.Tensor, ks: Sequence[float]) -> torch.Tensor:
@@ -152,8 +157,8 @@ def smoothed_probs(N: torch.Tensor, ks: Sequence[float]) -> torch.Tensor:
     ~1e-10 at λ = 10³), and matching_k must still see the difference. Every row of a word list's N has
     counts (each character is followed by something, if only '.'), so no row is 0/0.
     """
-    ks = torch.tensor([check_smoothing(k) for k in ks], dtype=torch.float64)[:, None, None]  # (K, 1, 1)
-    P = N.double() + ks
+    k_values = torch.tensor([check_smoothing(k) for k in ks], dtype=torch.float64)[:, None, None]  # (K, 1, 1)
+    P = N.double() + k_values
     return P / P.sum(-1, keepdim=True)
 
 
@@ -192,12 +197,12 @@ def matching_k(N: torch.Tensor, P_net: torch.Tensor, ks: Sequence[float] | None 
     V = N.shape[0]
     log_net = P_net.double().log()  # (L, V, V)
     chunk = max(1, 2**21 // V**2)  # k's per batch: about 16 MB of float64 at a time
-    kl = []
+    parts = []
     for i in range(0, len(ks), chunk):
         P = smoothed_probs(N, ks[i : i + chunk])  # (c, V, V)
         neg_entropy = torch.where(P > 0, P * P.log(), torch.zeros_like(P)).sum((1, 2))  # (c,)
-        kl.append((neg_entropy[:, None] - torch.einsum("kij,lij->kl", P, log_net)) / V)  # (c, L)
-    kl = torch.cat(kl)  # (K, L)
+        parts.append((neg_entropy[:, None] - torch.einsum("kij,lij->kl", P, log_net)) / V)  # (c, L)
+    kl = torch.cat(parts)  # (K, L)
     best = kl.argmin(0)  # (L,)
     return Match(torch.tensor(ks, dtype=torch.float64)[best], kl.gather(0, best[None])[0])
 

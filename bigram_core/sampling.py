@@ -1,4 +1,5 @@
 """Sampling names from a probability matrix, exactly as the lecture does, plus temperature and prefix."""
+
 from dataclasses import dataclass
 
 import torch
@@ -13,9 +14,11 @@ MAX_LEN = 50
 # torch: today's torch.multinomial. video: what torch.multinomial drew when the lecture was recorded
 # (mor. axx. …), reproduced by inverse-CDF sampling with one float64 uniform per draw.
 SAMPLERS = ("torch", "video")
-SAMPLER_NOTE = ("torch is today's torch.multinomial, whose algorithm changed after the lecture was recorded; video "
-                "draws as torch did then (inverse CDF, one float64 torch.rand per draw), so seed 2147483647 gives the "
-                "video's mor. axx. … instead of cexze. momasurailezitynn. …")
+SAMPLER_NOTE = (
+    "torch is today's torch.multinomial, whose algorithm changed after the lecture was recorded; video "
+    "draws as torch did then (inverse CDF, one float64 torch.rand per draw), so seed 2147483647 gives the "
+    "video's mor. axx. … instead of cexze. momasurailezitynn. …"
+)
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ def with_temperature(P: torch.Tensor, temperature: float) -> torch.Tensor:
 def draw(p: torch.Tensor, g: torch.Generator, sampler: str = "torch") -> int:
     """One index drawn from the row p (V,) with generator g, by `sampler` (see SAMPLERS)."""
     if sampler == "torch":
-        return torch.multinomial(p, num_samples=1, replacement=True, generator=g).item()
+        return int(torch.multinomial(p, num_samples=1, replacement=True, generator=g).item())
     u = torch.rand(1, dtype=torch.float64, generator=g)
     cdf = p.double().cumsum(0)
     cdf = cdf / cdf[-1]  # the last entry is exactly 1 > u, so an index always exists
@@ -95,7 +98,9 @@ def sample(
     prefix = typed(prefix)
     prefix_ids = vocab.encode(prefix)
     if P.shape[0] != len(vocab) ** (order - 1):
-        raise BigramError(f"P has {P.shape[0]} rows, but order {order} needs {len(vocab)}^{order - 1}, one per context.")
+        raise BigramError(
+            f"P has {P.shape[0]} rows, but order {order} needs {len(vocab)}^{order - 1}, one per context."
+        )
     if len(prefix) >= max_len:
         raise BigramError(f"The prefix {prefix!r} is already {len(prefix)} characters, the maximum length.")
     P = with_temperature(P, temperature)
@@ -103,7 +108,7 @@ def sample(
     samples, run_on = [], SAMPLE_DRAWS  # draws past the cut that this call may still make
     for _ in range(n):
         out, steps, length, nxt = list(prefix), [], len(prefix), None
-        context = ([0] * (order - 1) + prefix_ids)[len(prefix_ids):]  # the last n−1 characters, '.'-padded
+        context = ([0] * (order - 1) + prefix_ids)[len(prefix_ids) :]  # the last n−1 characters, '.'-padded
         # Past max_len the name is drawn on (not kept) so that the generator is where an uncut run leaves it.
         while length < max_len or run_on > 0 and length < max_len + RUN_ON:
             p = P[context_index(context, len(vocab))]

@@ -3,6 +3,7 @@
 Fit on train, choose settings on dev, report test once. A name that occurs twice can land in train and
 in dev, so the dev loss partly measures memory; `dedupe` removes repeats before shuffling.
 """
+
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -75,7 +76,8 @@ def check_fractions(fractions: Sequence[float]) -> tuple[float, float, float]:
         raise BigramError(
             f"The split needs three fractions (train, dev, test), each ≥ 0, adding up to 1; got {tuple(fractions)}."
         )
-    return tuple(float(f) for f in fractions)
+    train, dev, test = (float(f) for f in fractions)
+    return train, dev, test
 
 
 def split(

@@ -12,6 +12,7 @@ A context train never saw has a uniform row in both models (k fake counts in eve
 that stays 0), so every unseen context can share one empty row: `compact` keeps the S rows train saw
 plus that one, and the models are fitted on it (at order 5, 22k rows instead of 531k).
 """
+
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 
@@ -132,8 +133,10 @@ def tune(split: Split, order: int = 2, model: str = "counts", strengths: Sequenc
         xs, ys = ngram_examples(split.part(part), split.vocab, order)
         examples[part] = rows[xs], ys
     sweep = sorted(
-        (SweepPoint(s, examples_nll(P, *examples["train"]).nll, examples_nll(P, *examples["dev"]).nll)
-         for s, P in fitted(model, N, strengths)),
+        (
+            SweepPoint(s, examples_nll(P, *examples["train"]).nll, examples_nll(P, *examples["dev"]).nll)
+            for s, P in fitted(model, N, strengths)
+        ),
         key=lambda p: p.strength,
     )
     chosen = min(sweep, key=lambda p: p.dev_nll).strength  # min keeps the first, the smaller strength, on a tie

@@ -1,4 +1,5 @@
 """The vocabulary: '.' (the start and end token) is index 0, then the sorted characters of the data."""
+
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field

@@ -1,4 +1,5 @@
 """`bigram-lab`: every command of `python -m bigram_core`, with the same options and output, plus `serve`."""
+
 from bigram_core import cli as core
 
 from . import serve

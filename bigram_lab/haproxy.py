@@ -4,6 +4,7 @@ Streamlit keeps a session (its word list, its net, a live run) inside one proces
 uploads must reach that process. A cookie pins a browser to its replica: routing by source address would send a
 whole school behind one NAT address to a single replica.
 """
+
 import shutil
 from dataclasses import dataclass
 

@@ -4,6 +4,7 @@ Every option of the app's .streamlit/config.toml (XSRF, CORS, upload limit, erro
 Streamlit's command line, which outranks config files and STREAMLIT_* variables: a serve keeps the app's security
 settings wherever it is started from. Only the address, the port and the allowed host names are serve's own.
 """
+
 import argparse
 import ctypes
 import http.client
@@ -19,6 +20,7 @@ import tempfile
 import threading
 import time
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 from bigram_core.data import load_path
@@ -41,6 +43,7 @@ def app_dir() -> Path:
 
 
 # --- the command line ----------------------------------------------------------------------------------------
+
 
 def port_number(text: str) -> int:
     try:
@@ -91,32 +94,63 @@ def replica_count(text: str) -> int:
 
 def add_parser(sub) -> None:
     p = sub.add_parser(
-        "serve", help="serve the dashboard to a class: one process, or --replicas N behind HAProxy",
+        "serve",
+        help="serve the dashboard to a class: one process, or --replicas N behind HAProxy",
         description="Serve the dashboard to a class. Students open one of the printed URLs. The app allows only "
-                    "the names given with --public-name, localhost and, when it listens beyond loopback, this "
-                    "machine's own names and addresses.")
-    p.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0: every interface; "
-                                                     "127.0.0.1: this machine only)")
+        "the names given with --public-name, localhost and, when it listens beyond loopback, this "
+        "machine's own names and addresses.",
+    )
+    p.add_argument(
+        "--host",
+        default="0.0.0.0",
+        help="address to listen on (default 0.0.0.0: every interface; 127.0.0.1: this machine only)",
+    )
     p.add_argument("--port", type=port_number, default=8501, help="port to listen on (default 8501)")
-    p.add_argument("--public-name", type=public_name, action="append", default=[], metavar="NAME",
-                   help="a host name or address students type, e.g. lab.school.org (repeat for more)")
-    p.add_argument("--no-own-names", action="store_true",
-                   help="do not allow this machine's own host names and addresses, only --public-name and localhost")
+    p.add_argument(
+        "--public-name",
+        type=public_name,
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a host name or address students type, e.g. lab.school.org (repeat for more)",
+    )
+    p.add_argument(
+        "--no-own-names",
+        action="store_true",
+        help="do not allow this machine's own host names and addresses, only --public-name and localhost",
+    )
     p.add_argument("--data", metavar="PATH", help="the word list every session starts with (default: bundled)")
-    p.add_argument("--allow-url", action="append", default=[], metavar="URL",
-                   help="one more address for the sidebar's 'fetch from an allowed address' list")
-    p.add_argument("--replicas", type=replica_count, default=None, metavar="N",
-                   help="run N Streamlit processes on loopback behind HAProxy, sticky by cookie")
-    p.add_argument("--backend", type=backend, action="append", default=[], metavar="HOST:PORT",
-                   help="also send students to a `bigram-lab serve` on another machine (implies the proxy)")
+    p.add_argument(
+        "--allow-url",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="one more address for the sidebar's 'fetch from an allowed address' list",
+    )
+    p.add_argument(
+        "--replicas",
+        type=replica_count,
+        default=None,
+        metavar="N",
+        help="run N Streamlit processes on loopback behind HAProxy, sticky by cookie",
+    )
+    p.add_argument(
+        "--backend",
+        type=backend,
+        action="append",
+        default=[],
+        metavar="HOST:PORT",
+        help="also send students to a `bigram-lab serve` on another machine (implies the proxy)",
+    )
 
 
 # --- where to listen, and the names to allow -----------------------------------------------------------------
 
+
 def resolve(host: str) -> list[str]:
     """The addresses a host name stands for ([] if it does not resolve)."""
     try:
-        return sorted({info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)})
+        return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)})
     except (socket.gaierror, UnicodeError):
         return []
 
@@ -178,6 +212,7 @@ def health_host(host: str) -> str:
 
 # --- Streamlit and HAProxy processes ---------------------------------------------------------------------------
 
+
 def shipped_options() -> dict[str, object]:
     """The app's .streamlit/config.toml as {"section.option": value}."""
     with open(app_dir() / ".streamlit" / "config.toml", "rb") as f:
@@ -201,6 +236,7 @@ def streamlit_command(address: str, port: int, hosts: list[str], app_args: list[
     return cmd + (["--", *app_args] if app_args else [])
 
 
+PRCTL: Callable[..., int] | None
 try:
     PRCTL = ctypes.CDLL(None).prctl  # looked up before any fork: the child only calls it
 except (OSError, AttributeError):  # not Linux
@@ -220,8 +256,16 @@ class Processes:
         self.running: list[tuple[str, subprocess.Popen]] = []
 
     def start(self, label: str, cmd: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
-        proc = subprocess.Popen(cmd, cwd=app_dir(), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=die_with_parent)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=app_dir(),
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=die_with_parent,
+        )
         threading.Thread(target=self._forward, args=(label, proc), daemon=True).start()
         self.running.append((label, proc))
         return proc
@@ -229,6 +273,7 @@ class Processes:
     @staticmethod
     def _forward(label: str, proc: subprocess.Popen) -> None:
         """Pass a process's log to stderr line by line (so it never blocks on a full pipe), labelled."""
+        assert proc.stdout is not None  # started with stdout=PIPE
         for raw in proc.stdout:
             line = raw.decode(errors="replace").rstrip()
             if not BANNER.search(line):
@@ -297,6 +342,7 @@ def free_loopback_port() -> int:
 
 # --- serve -----------------------------------------------------------------------------------------------------
 
+
 def run(args: argparse.Namespace) -> int:
     """Start the app (and the proxy), print the URLs for the class, run until interrupted or terminated."""
     proxy = args.replicas is not None or bool(args.backend)
@@ -305,8 +351,10 @@ def run(args: argparse.Namespace) -> int:
         if args.replicas == 0 and not args.backend:
             raise BigramError("--replicas 0 needs a --backend HOST:PORT to send the class to.")
         if proxy and executable() is None:
-            raise BigramError("--replicas and --backend need HAProxy, which is not installed "
-                              "(on Debian or Ubuntu: apt-get install haproxy).")
+            raise BigramError(
+                "--replicas and --backend need HAProxy, which is not installed "
+                "(on Debian or Ubuntu: apt-get install haproxy)."
+            )
         check_free(args.host, args.port)
         app_args = []
         if args.data is not None:
@@ -338,10 +386,12 @@ def run(args: argparse.Namespace) -> int:
             others = [Backend(f"b{i + 1}", host, port) for i, (host, port) in enumerate(args.backend)]
             cfg = Path(workdir.name) / "haproxy.cfg"
             cfg.write_text(config(args.host, args.port, local + others))
-            check = subprocess.run([executable(), "-c", "-q", "-f", str(cfg)], capture_output=True, text=True)
+            haproxy = executable()
+            assert haproxy is not None  # refused above when HAProxy is missing
+            check = subprocess.run([haproxy, "-c", "-q", "-f", str(cfg)], capture_output=True, text=True)
             if check.returncode != 0:
                 raise BigramError(f"HAProxy refused its configuration: {check.stderr.strip() or check.stdout.strip()}")
-            processes.start("haproxy", [executable(), "-db", "-f", str(cfg)])
+            processes.start("haproxy", [haproxy, "-db", "-f", str(cfg)])
             wait_healthy(processes, [(health_host(args.host), args.port)], stop, ready=listening)
     except BigramError as e:
         processes.stop()

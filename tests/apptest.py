@@ -1,4 +1,5 @@
 """AppTest helpers: open a view (optionally on a given word list), and read what it shows."""
+
 from pathlib import Path
 
 import pandas as pd

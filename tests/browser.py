@@ -4,6 +4,7 @@ Used by the end-to-end tests, and by hand to look at pages:
     python -m tests.browser [--data PATH] [--out DIR] /counts "/breakdown?word=andrej" …
 saves one full-page screenshot per path.
 """
+
 import argparse
 import asyncio
 import collections
@@ -22,8 +23,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 # Debian's chromium; BIGRAM_LAB_CHROMIUM names another (a path that does not exist: the browser tests skip).
 CHROMIUM = os.environ.get("BIGRAM_LAB_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
 
 
 def free_port() -> int:
@@ -38,8 +47,21 @@ def serve(*app_args: str, timeout: float = 60, log: list[str] | None = None, mod
 
     `module` is the one `python -m` runs: streamlit, or a wrapper that takes the same arguments."""
     port = free_port()
-    cmd = [sys.executable, "-m", module, "run", str(ROOT / "app.py"), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    cmd = [
+        sys.executable,
+        "-m",
+        module,
+        "run",
+        str(ROOT / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     if app_args:
         cmd += ["--", *app_args]
     with running(cmd, port, timeout=timeout, log=log) as (base, seconds, _):
@@ -47,20 +69,39 @@ def serve(*app_args: str, timeout: float = 60, log: list[str] | None = None, mod
 
 
 @contextlib.contextmanager
-def serve_class(*serve_args: str, timeout: float = 120, log: list[str] | None = None, command=None, cwd=ROOT,
-                env: dict[str, str] | None = None):
+def serve_class(
+    *serve_args: str,
+    timeout: float = 120,
+    log: list[str] | None = None,
+    command=None,
+    cwd=ROOT,
+    env: dict[str, str] | None = None,
+):
     """Start `bigram-lab serve --host 127.0.0.1 --port P serve_args` (by default `python -m bigram_lab` from this
     checkout; `command` names another, e.g. an installed script); yield (base url, seconds until healthy, process)."""
     port = free_port()
-    cmd = [*(command or [sys.executable, "-m", "bigram_lab"]), "serve", "--host", "127.0.0.1", "--port", str(port),
-           *serve_args]
+    cmd = [
+        *(command or [sys.executable, "-m", "bigram_lab"]),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        *serve_args,
+    ]
     with running(cmd, port, timeout=timeout, log=log, cwd=cwd, env=env) as started:
         yield started
 
 
 @contextlib.contextmanager
-def running(cmd: list[str], port: int, timeout: float = 60, log: list[str] | None = None, cwd=ROOT,
-            env: dict[str, str] | None = None):
+def running(
+    cmd: list[str],
+    port: int,
+    timeout: float = 60,
+    log: list[str] | None = None,
+    cwd=ROOT,
+    env: dict[str, str] | None = None,
+):
     """Run a server command in its own process group until /_stcore/health answers on 127.0.0.1:port; yield
     (base url, seconds until healthy, process), then stop it by its process id.
 
@@ -68,10 +109,12 @@ def running(cmd: list[str], port: int, timeout: float = 60, log: list[str] | Non
     lines to explain a failed start), so that a chatty server never fills the pipe and blocks."""
     lines = collections.deque(maxlen=200) if log is None else log
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    drain = threading.Thread(target=lambda: lines.extend(line.decode(errors="replace").rstrip("\n")
-                                                         for line in proc.stdout), daemon=True)
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    drain = threading.Thread(
+        target=lambda: lines.extend(line.decode(errors="replace").rstrip("\n") for line in proc.stdout), daemon=True
+    )
     drain.start()
     base = f"http://127.0.0.1:{port}"
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never an http_proxy

@@ -18,3 +18,19 @@ def lecture():
 @pytest.fixture(scope="session")
 def lecture_N(lecture):
     return bigram_counts(lecture.words, lecture.vocab)
+
+
+APPTEST_NAMES = frozenset({"open_page", "AppTest"})  # what a test (or a fixture it uses) calls to run a view
+
+
+def pytest_collection_modifyitems(items):
+    """Mark `apptest` every test that runs a view in AppTest, also in modules that mix them with core tests
+    (tests/test_view_*.py and tests/test_pages.py are marked as a whole by their pytestmark)."""
+    for item in items:
+        if item.get_closest_marker("apptest") or not hasattr(item, "function"):
+            continue
+        codes = [item.function.__code__]
+        for defs in item._fixtureinfo.name2fixturedefs.values():
+            codes += [d.func.__code__ for d in defs if hasattr(d.func, "__code__")]
+        if any(APPTEST_NAMES & set(code.co_names) for code in codes):
+            item.add_marker(pytest.mark.apptest)

@@ -1,4 +1,5 @@
 """A work budget for every request (issue 14): beyond it a view samples, saying so, or refuses with one sentence."""
+
 import string
 
 import pytest
@@ -37,7 +38,9 @@ def test_the_sparse_trigram_model_is_the_dense_one():
     cells, counts = sparse_counts(words.words, words.vocab, 3)
     assert len(cells) == int((N3 > 0).sum()) < N3.numel() / 3
     for k in (0.0, 1.0, 1e6):
-        assert sparse_nll(cells, counts, len(words.vocab), k) == pytest.approx(dataset_nll(probabilities(N3, k), N3).nll, abs=1e-6)
+        assert sparse_nll(cells, counts, len(words.vocab), k) == pytest.approx(
+            dataset_nll(probabilities(N3, k), N3).nll, abs=1e-6
+        )
     for first in ".aqz":
         assert torch.equal(sparse_slice(cells, counts, words.vocab, first), context_slice(N3, words.vocab, first))
 
@@ -74,7 +77,7 @@ def test_exercises_sample_a_list_past_the_budget(monkeypatch):
 
 def test_exercises_refuse_a_net_past_the_budget(monkeypatch):
     monkeypatch.setattr(limits, "NET_TUNING_CELLS", 1000)
-    at = open_page("exercises", parse_text("\n".join(string.ascii_lowercase[i:i + 4] for i in range(20)) * 5))
+    at = open_page("exercises", parse_text("\n".join(string.ascii_lowercase[i : i + 4] for i in range(20)) * 5))
     at.radio(key="ex_model").set_value("neural").run()
     assert_clean(at)
     assert any("more than the 1,000 one click may train" in e.value for e in at.error)

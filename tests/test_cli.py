@@ -1,4 +1,5 @@
 """The CLI contract: defaults, JSON shapes, the lecture's figures, exit code 2 with one line for bad input."""
+
 import json
 import subprocess
 import sys
@@ -32,8 +33,14 @@ def cli(*argv):
 
 def test_stats_bundled(capsys):
     stats = run_json(capsys, "stats")
-    assert stats == {"words": 32469, "unique_words": 29910, "bigrams": 231718,
-                     "vocab": ".abcdefghijklmnopqrstuvwxyz", "min_len": 2, "max_len": 15}
+    assert stats == {
+        "words": 32469,
+        "unique_words": 29910,
+        "bigrams": 231718,
+        "vocab": ".abcdefghijklmnopqrstuvwxyz",
+        "min_len": 2,
+        "max_len": 15,
+    }
 
 
 def test_stats_lecture(capsys, lecture):
@@ -63,7 +70,12 @@ def test_sample_neural_prints_the_lectures_names(lecture):
 def test_sample_video_sampler_prints_the_videos_names(capsys, lecture):
     data = ["--data", str(LECTURE_NAMES)]
     assert run_json(capsys, "sample", *data, "--sampler", "video")["names"] == [
-        "mor", "axx", "minaymoryles", "kondlaisah", "anchshizarie"]
+        "mor",
+        "axx",
+        "minaymoryles",
+        "kondlaisah",
+        "anchshizarie",
+    ]
     assert run_json(capsys, "sample", *data, "--sampler", "torch")["names"][0] == "cexze"
 
 
@@ -100,21 +112,24 @@ def test_extreme_but_valid_settings(capsys):
     assert code == 0 and "steps" in out and err == ""
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["stats", "--data", "/no/such/file.txt"], "No such file"),
-    (["stats", "--data", "/"], "is a directory"),
-    (["breakdown", "Zoe"], "'Z' at position 1"),
-    (["evaluate", "--smoothing", "-1"], "Smoothing k"),
-    (["sample", "--temperature", "0"], "Temperature"),
-    (["sample", "-n", "-2"], "-2 is outside 0 to 100,000"),
-    (["sample", "-n", "1000000000"], "outside 0 to 100,000"),
-    (["train", "--steps", "1000000000"], "outside 0 to 1,000,000"),
-    (["train", "--lr", "1e9", "--steps", "50"], "diverged at step"),
-    (["train", "--steps", "ten"], "'ten' is not a whole number"),
-    (["train", "--init", "ones"], "invalid choice"),
-    (["sample", "--sampler", "numpy"], "invalid choice: 'numpy'"),
-    (["dance"], "invalid choice"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["stats", "--data", "/no/such/file.txt"], "No such file"),
+        (["stats", "--data", "/"], "is a directory"),
+        (["breakdown", "Zoe"], "'Z' at position 1"),
+        (["evaluate", "--smoothing", "-1"], "Smoothing k"),
+        (["sample", "--temperature", "0"], "Temperature"),
+        (["sample", "-n", "-2"], "-2 is outside 0 to 100,000"),
+        (["sample", "-n", "1000000000"], "outside 0 to 100,000"),
+        (["train", "--steps", "1000000000"], "outside 0 to 1,000,000"),
+        (["train", "--lr", "1e9", "--steps", "50"], "diverged at step"),
+        (["train", "--steps", "ten"], "'ten' is not a whole number"),
+        (["train", "--init", "ones"], "invalid choice"),
+        (["sample", "--sampler", "numpy"], "invalid choice: 'numpy'"),
+        (["dance"], "invalid choice"),
+    ],
+)
 def test_bad_input_exit_2_one_line(argv, message):
     result = cli(*argv)
     assert result.returncode == 2 and result.stdout == ""
@@ -122,8 +137,12 @@ def test_bad_input_exit_2_one_line(argv, message):
 
 
 def test_bad_files_exit_2(tmp_path):
-    cases = {"latin1.txt": "emma\nrené\n".encode("latin-1"), "utf16.txt": "emma\n".encode("utf-16"),
-             "dot.txt": b"emma\na.b\n", "empty.txt": b"  \n\n"}
+    cases = {
+        "latin1.txt": "emma\nrené\n".encode("latin-1"),
+        "utf16.txt": "emma\n".encode("utf-16"),
+        "dot.txt": b"emma\na.b\n",
+        "empty.txt": b"  \n\n",
+    }
     for name, data in cases.items():
         (tmp_path / name).write_bytes(data)
         result = cli("stats", "--data", str(tmp_path / name))
@@ -132,10 +151,16 @@ def test_bad_files_exit_2(tmp_path):
 
 # Issue 4, the lecture's exercises: --order, evaluate --split, tune. Without them every output is as above.
 
+
 def test_order_2_is_the_default_exactly(capsys, lecture):
     data = ["--data", str(LECTURE_NAMES)]
-    for argv in (["evaluate"], ["evaluate", "--model", "neural", "--steps", "20"], ["breakdown", "andrej"],
-                 ["sample", "-n", "10"], ["train", "--steps", "5"]):
+    for argv in (
+        ["evaluate"],
+        ["evaluate", "--model", "neural", "--steps", "20"],
+        ["breakdown", "andrej"],
+        ["sample", "-n", "10"],
+        ["train", "--steps", "5"],
+    ):
         plain, ordered = run_json(capsys, *argv, *data), run_json(capsys, *argv, *data, "--order", "2")
         for result in (plain, ordered):
             result.pop("seconds", None)  # train's wall time
@@ -171,8 +196,14 @@ def test_evaluate_split(capsys, lecture):
     s = split(lecture.words, seed=7, dedupe=True)
     P = probabilities(ngram_counts(s.train, s.vocab, 3), 0.1)
     want = examples_nll(P, *ngram_examples(s.dev, s.vocab, 3))
-    assert got == {"model": "counts", "split": "dev", "nll": want.nll, "log_likelihood": want.log_likelihood,
-                   "bigrams": want.bigrams, "order": 3}
+    assert got == {
+        "model": "counts",
+        "split": "dev",
+        "nll": want.nll,
+        "log_likelihood": want.log_likelihood,
+        "bigrams": want.bigrams,
+        "order": 3,
+    }
     train, test = (run_json(capsys, "evaluate", *data, "--split", part)["nll"] for part in ("train", "test"))
     assert train < test  # fitted on train
     neural = run_json(capsys, "evaluate", "--data", str(LECTURE_NAMES), "--split", "test", "--model", "neural")
@@ -195,15 +226,18 @@ def test_tune_people_table(capsys, lecture):
     assert lines[-2].split() == ["chosen", "k", "0.316"] and lines[-1].split() == ["test_nll", "2.4580"]
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["stats", "--order", "6"], "order n must be one of 2, 3, 4, 5"),
-    (["sample", "--order", "1"], "order n must be one of"),
-    (["evaluate", "--order", "three"], "invalid int value"),
-    (["evaluate", "--dedupe"], "use them with --split"),
-    (["evaluate", "--split", "valid"], "invalid choice"),
-    (["train", "--order", "3", "--method", "onehot"], "over the 50,000,000-cell limit"),
-    (["tune", "--model", "uniform"], "invalid choice"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["stats", "--order", "6"], "order n must be one of 2, 3, 4, 5"),
+        (["sample", "--order", "1"], "order n must be one of"),
+        (["evaluate", "--order", "three"], "invalid int value"),
+        (["evaluate", "--dedupe"], "use them with --split"),
+        (["evaluate", "--split", "valid"], "invalid choice"),
+        (["train", "--order", "3", "--method", "onehot"], "over the 50,000,000-cell limit"),
+        (["tune", "--model", "uniform"], "invalid choice"),
+    ],
+)
 def test_exercise_bad_input_exit_2_one_line(argv, message):
     result = cli(*argv)
     assert result.returncode == 2 and result.stdout == ""
@@ -220,14 +254,20 @@ def test_bigram_lab_script_runs_the_same_commands(capsys):
     """`bigram-lab` is `python -m bigram_core` plus serve: same output, same exit code 2 with one line."""
     from bigram_lab.cli import main as script
 
-    for argv in (["stats", "--json"], ["breakdown", "andrej"], ["stats", "--order", "9"], ["stats", "--data", "no.txt"]):
+    for argv in (
+        ["stats", "--json"],
+        ["breakdown", "andrej"],
+        ["stats", "--order", "9"],
+        ["stats", "--data", "no.txt"],
+    ):
         expected = (main(argv), *capsys.readouterr())
         assert (script(argv), *capsys.readouterr()) == expected
     assert expected == (2, "", "error: No such file: no.txt.\n")
 
 
 def test_bigram_lab_bad_option_names_its_own_help():
-    done = subprocess.run([sys.executable, "-m", "bigram_lab", "train", "--steps", "x"], capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "bigram_lab", "train", "--steps", "x"], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr == "error: argument --steps: 'x' is not a whole number (see `bigram-lab train --help`)\n"

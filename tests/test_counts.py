@@ -1,4 +1,5 @@
 """Counting and normalising: the vectorised count against the lecture's loop, and the keepdim pitfall."""
+
 from collections import Counter
 
 import pytest
@@ -22,7 +23,10 @@ def test_vectorised_equals_loop_on_unicode():
 def test_reference_counts(lecture, lecture_N):
     N, s = lecture_N, lecture.vocab.stoi
     assert N[s["."], s["a"]] == 4410 and N.sum() == 228146
-    top = sorted(((int(N[i, j]), lecture.vocab.itos[i] + lecture.vocab.itos[j]) for i in range(27) for j in range(27)), reverse=True)
+    top = sorted(
+        ((int(N[i, j]), lecture.vocab.itos[i] + lecture.vocab.itos[j]) for i in range(27) for j in range(27)),
+        reverse=True,
+    )
     assert top[:5] == [(6763, "n."), (6640, "a."), (5438, "an"), (4410, ".a"), (3983, "e.")]
 
 

@@ -1,4 +1,5 @@
 """Word lists and the vocabulary: what is accepted, and the sentence each bad input gets."""
+
 import pytest
 
 from bigram_core import BigramError, Vocabulary, load_bundled, load_path, parse_bytes, parse_text

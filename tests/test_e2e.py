@@ -2,6 +2,7 @@
 
 Screenshots of every view are saved to artifacts/screenshots/ as test artefacts.
 """
+
 import os
 import re
 from pathlib import Path
@@ -15,7 +16,10 @@ from ui import pages
 SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
 VIEWS = [v.url for v in pages.VIEWS]
 
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +55,9 @@ def shot(page, name: str) -> None:
 
 
 def no_exception(page) -> None:
-    assert page.locator('[data-testid="stException"]').count() == 0, page.locator('[data-testid="stException"]').first.inner_text()
+    assert page.locator('[data-testid="stException"]').count() == 0, page.locator(
+        '[data-testid="stException"]'
+    ).first.inner_text()
 
 
 @pytest.mark.parametrize("path", VIEWS)
@@ -108,8 +114,10 @@ def test_training_live_100_lecture_steps_then_stop(page, lecture_app):
     pace.press("Enter")
     wait_idle(page)
     page.get_by_role("button", name="Start", exact=True).click()
-    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=\"stMetricValue\"]')]"
-                           ".some(v => Number(v.textContent.replace(/,/g, '')) > 300)")  # redraws as it runs
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=\"stMetricValue\"]')]"
+        ".some(v => Number(v.textContent.replace(/,/g, '')) > 300)"
+    )  # redraws as it runs
     page.get_by_role("button", name="Stop", exact=True).click()
     page.get_by_role("button", name="Start", exact=True).wait_for(state="visible")
     page.wait_for_timeout(500)
@@ -137,7 +145,8 @@ def test_training_one_word_backward_and_two_steps(page, lecture_app):
 
 def step_metric(page, label: str) -> str:
     metric = page.locator('[data-testid="stMetric"]').filter(
-        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")))
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(rf"^\s*{re.escape(label)}\s*$"))
+    )
     return metric.first.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
@@ -157,7 +166,9 @@ def test_lesson_walks_the_lecture_with_next(page, lecture_app):
         page.wait_for_function(
             "want => { const shown = [...document.querySelectorAll('[data-testid=\"stMetricValue\"]')]"
             ".map(m => m.innerText.trim()); return shown.length > 0 && want.every(w => shown.includes(w)); }",
-            arg=expected, timeout=60_000)
+            arg=expected,
+            timeout=60_000,
+        )
         wait_idle(page)
         no_exception(page)
         shot(page, f"lesson_{n:02d}")

@@ -2,6 +2,7 @@
 
 The real server on 127.0.0.1 (started as `streamlit run app.py`), driven in Debian's headless chromium.
 """
+
 import os
 
 import pytest
@@ -9,7 +10,10 @@ import pytest
 from tests.browser import CHROMIUM, chromium, serve, wait_idle
 from ui.routes import redirect_target
 
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
+]
 
 
 def test_which_paths_redirect():
@@ -17,8 +21,15 @@ def test_which_paths_redirect():
     assert redirect_target("/training/x/y") == "/training"
     assert redirect_target("/counts") is None and redirect_target("/") is None
     # Streamlit's own routes, and the browser's probes for the server's base path, pass untouched
-    for path in ("/_stcore/health", "/counts/_stcore/health", "/static/js/index.js", "/media/abc.png",
-                 "/component/x/index.html", "/app/static/x.png", "/breakdown/static/js/index.js"):
+    for path in (
+        "/_stcore/health",
+        "/counts/_stcore/health",
+        "/static/js/index.js",
+        "/media/abc.png",
+        "/component/x/index.html",
+        "/app/static/x.png",
+        "/breakdown/static/js/index.js",
+    ):
         assert redirect_target(path) is None, path
 
 
@@ -35,13 +46,16 @@ def page(app):
     context.close()
 
 
-@pytest.mark.parametrize("path, lands_on, title", [
-    ("/breakdown/andrej?word=emma", "/breakdown?word=emma", "Breakdown"),
-    ("/training/x/y", "/training", "Training"),
-    ("/counts", "/counts", "Counts"),
-    ("/smoothing/x?k=5&reg=0.1", "/smoothing?k=5&reg=0.1", "Smoothing vs regularisation"),
-    ("/", "/", "Dataset"),
-])
+@pytest.mark.parametrize(
+    "path, lands_on, title",
+    [
+        ("/breakdown/andrej?word=emma", "/breakdown?word=emma", "Breakdown"),
+        ("/training/x/y", "/training", "Training"),
+        ("/counts", "/counts", "Counts"),
+        ("/smoothing/x?k=5&reg=0.1", "/smoothing?k=5&reg=0.1", "Smoothing vs regularisation"),
+        ("/", "/", "Dataset"),
+    ],
+)
 def test_a_deeper_path_opens_its_view(app, page, path, lands_on, title):
     base, _ = app
     page.goto(base + path)
@@ -63,9 +77,11 @@ def test_a_refused_upload_keeps_the_uploader_open_with_the_error_inside(app, pag
     sidebar.get_by_text("Load another word list").click()
     page.wait_for_timeout(300)
     assert uploader_open(page)
-    for name, data, message in [("empty.txt", b"", "empty.txt has no words"),
-                                ("latin1.txt", "emma\nrené\n".encode("latin-1"), "latin1.txt is not UTF-8"),
-                                ("again.txt", b"\n\n", "again.txt has no words")]:
+    for name, data, message in [
+        ("empty.txt", b"", "empty.txt has no words"),
+        ("latin1.txt", "emma\nrené\n".encode("latin-1"), "latin1.txt is not UTF-8"),
+        ("again.txt", b"\n\n", "again.txt has no words"),
+    ]:
         path = tmp_path / name
         path.write_bytes(data)
         sidebar.locator('input[type="file"]').set_input_files(str(path))

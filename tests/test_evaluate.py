@@ -1,4 +1,5 @@
 """Scoring words and data sets: the count-weighted NLL against the per-bigram sum, and infinite losses."""
+
 import math
 
 import pytest

@@ -1,4 +1,5 @@
 """E04 (indexing instead of the one-hot matmul) and E05 (F.cross_entropy instead of the manual softmax)."""
+
 import math
 
 import pytest
@@ -59,7 +60,9 @@ def test_large_logits_overflow_the_manual_softmax_only(lecture_net):
     assert not math.isfinite(big.manual)  # exp(100) is inf in float32
     assert math.isfinite(big.cross_entropy) and big.cross_entropy == pytest.approx(big.exact, rel=1e-6)
     small = overflow(W, xs, ys, 10.0)
-    assert small.manual == pytest.approx(small.exact, abs=1e-5) and small.cross_entropy == pytest.approx(small.exact, abs=1e-5)
+    assert small.manual == pytest.approx(small.exact, abs=1e-5) and small.cross_entropy == pytest.approx(
+        small.exact, abs=1e-5
+    )
     assert overflow(W, xs, ys, 1.0).max_logit == pytest.approx(1.0)
     trained = overflow(W, xs, ys, None)  # W as it is
     assert trained.max_logit == float(W[xs].abs().max())

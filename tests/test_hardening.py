@@ -3,6 +3,7 @@ student's upload, sessions that share no tensor, and the server settings that ba
 
 Every case asserts what the user is told and that no exception reached the page.
 """
+
 import asyncio
 import json
 import re
@@ -42,6 +43,7 @@ def messages(at) -> list[str]:
 
 
 # --- every view on every shape of list ----------------------------------------------------------------------
+
 
 def use_the_list(at, page: str, words) -> None:
     """Work the view with the list's own words and characters, as a student would."""
@@ -115,6 +117,7 @@ def test_choices_a_new_list_cannot_honour_fall_back():
 
 # --- bad input, widget by widget ----------------------------------------------------------------------------
 
+
 def type_into(key: str, text: str):
     return lambda at: at.text_input(key=key).input(text)
 
@@ -130,6 +133,7 @@ def step_at(lr=None, reg=None):
         if reg is not None:
             at.number_input(key="lambda").set_value(reg).run()
         return at.button(key="training_step").click()
+
     return act
 
 
@@ -140,8 +144,12 @@ BAD = [  # page, query, action, the sentence (a fragment of it) the page shows
     ("breakdown", {}, type_into("word", "andrejQ"), "'andrejQ' has 'Q' at position 7"),
     ("breakdown", {}, type_into("word", "a.b"), "'a.b' has '.' at position 2"),
     ("breakdown", {"word": "ab" * 800}, None, "The word in the address was cut to its first 1,000 characters."),
-    ("breakdown", {}, type_into("compare", ",".join(f"emma{'a' * i}" for i in range(25))),
-     "Comparing the first 20 of the 25 words."),
+    (
+        "breakdown",
+        {},
+        type_into("compare", ",".join(f"emma{'a' * i}" for i in range(25))),
+        "Comparing the first 20 of the 25 words.",
+    ),
     ("breakdown", {}, type_into("compare", "emma, " + "a" * 70), "'aaaaaaaaaaaa'… is longer than 60 characters."),
     ("training", {}, type_into("word", "Émile"), "'Émile' has 'É' at position 1"),
     ("training", {}, step_at(lr=0.0), "The learning rate must be a number > 0; got 0.0."),
@@ -150,8 +158,12 @@ BAD = [  # page, query, action, the sentence (a fragment of it) the page shows
     ("generator", {}, set_number("gen_temperature", 0.0), "Temperature must be a number > 0; got 0.0."),
     ("generator", {}, set_number("gen_n", 0), "Choose at least one name to draw."),
     ("generator", {}, set_number("gen_n", 10**9), "Drawing 1,000 names, the most this page draws at once."),
-    ("generator", {}, set_number("gen_max_len", 10**9),
-     "Cutting names at 100 characters, the longest this page draws."),
+    (
+        "generator",
+        {},
+        set_number("gen_max_len", 10**9),
+        "Cutting names at 100 characters, the longest this page draws.",
+    ),
     ("generator", {}, type_into("gen_prefix", "Q"), "'Q' has 'Q' at position 1, which is not in the vocabulary"),
     ("generator", {}, type_into("gen_prefix", "a.b"), "'a.b' has '.' at position 2"),
 ]
@@ -170,9 +182,16 @@ def test_bad_input_gets_one_sentence(page, query, act, message):
 # value between …" and keeps the old value. Should one arrive anyway (a hand-made message), the server
 # refuses it too and the widget falls back to its default (its minimum when the view sets no default).
 REFUSED = [
-    ("counts", "k", -1.0), ("counts", "k", 2e9), ("breakdown", "k", -1.0), ("generator", "k", -1.0),
-    ("generator", "gen_n", -3), ("generator", "gen_max_len", 0), ("training", "lambda", -0.5),
-    ("training", "lr", -1.0), ("training", "steps", 0), ("training", "steps", 10**9),
+    ("counts", "k", -1.0),
+    ("counts", "k", 2e9),
+    ("breakdown", "k", -1.0),
+    ("generator", "k", -1.0),
+    ("generator", "gen_n", -3),
+    ("generator", "gen_max_len", 0),
+    ("training", "lambda", -0.5),
+    ("training", "lr", -1.0),
+    ("training", "steps", 0),
+    ("training", "steps", 10**9),
     ("training", "steps", -5),
 ]
 
@@ -212,8 +231,11 @@ UPLOADS = [
     ("utf16.txt", "emma\nolivia\n".encode("utf-16"), "utf16.txt is UTF-16"),
     ("dot.txt", b"emma\na.b\n", "dot.txt, line 2: 'a.b' contains '.', which Bigram Lab reserves"),
     ("big.txt", b"a\n" * (MAX_BYTES // 2) + b"b", "big.txt is 20.0 MB, over the 20.0 MB limit for a word list."),
-    ("many.txt", "\n".join(chr(0x4E00 + i) for i in range(MAX_CHARACTERS + 1)).encode(),
-     "many.txt uses 501 different characters; Bigram Lab's tables have a row and a column for each"),
+    (
+        "many.txt",
+        "\n".join(chr(0x4E00 + i) for i in range(MAX_CHARACTERS + 1)).encode(),
+        "many.txt uses 501 different characters; Bigram Lab's tables have a row and a column for each",
+    ),
 ]
 
 
@@ -251,20 +273,30 @@ def test_a_good_upload_replaces_the_list_and_drops_the_old_net(trained):
 # --- user text stays text -----------------------------------------------------------------------------------
 
 HOSTILE_NAME = "![x](http://127.0.0.1:9/pixel.png)[click](http://evil) $x$ :material/home: <b>b</b>.txt"
-HOSTILE_WORDS = ["<iframe srcdoc='<script>alert(1)</script>'>", "[click](http://evil)", "![img](http://evil/x)",
-                 ":material/home:", "*bold* _it_ ~x~ $y$", "emma"]
+HOSTILE_WORDS = [
+    "<iframe srcdoc='<script>alert(1)</script>'>",
+    "[click](http://evil)",
+    "![img](http://evil/x)",
+    ":material/home:",
+    "*bold* _it_ ~x~ $y$",
+    "emma",
+]
 UNESCAPED = re.compile(r"(?<!\\)\[[^\]]*(?<!\\)\]\(|(?<!\\)<(?:iframe|script|b>)|:material/|(?<!\\)\$y|(?<!\\)\*bold")
 
 
 def rendered_text(at) -> list[str]:
     """Every piece of text the page renders as markdown."""
-    texts = [e.value for kind in ("markdown", "caption", "error", "warning", "info", "success", "title", "subheader")
-             for e in getattr(at, kind)]
+    texts = [
+        e.value
+        for kind in ("markdown", "caption", "error", "warning", "info", "success", "title", "subheader")
+        for e in getattr(at, kind)
+    ]
     return texts + [part for m in at.metric for part in (m.label, m.value, m.proto.delta, m.proto.help)]
 
 
 def chart_text(chart) -> list[str]:
     """Every string of a plotly chart's figure."""
+
     def strings(obj):
         if isinstance(obj, str):
             yield obj
@@ -274,6 +306,7 @@ def chart_text(chart) -> list[str]:
         elif isinstance(obj, list):
             for value in obj:
                 yield from strings(value)
+
     return list(strings(json.loads(chart.proto.spec)))
 
 
@@ -299,17 +332,25 @@ def test_a_hostile_list_and_file_name_are_shown_as_text(page):
         assert "&lt;iframe srcdoc='&lt;script&gt;alert(1)&lt;/script&gt;'&gt;" in chart_text(at.get("plotly_chart")[1])
 
 
-@pytest.mark.parametrize("text, shown", [
-    ("zoë, anne-marie, o'brien", "zoë, anne-marie, o'brien"),  # ordinary text is left as it is
-    ("![x](http://evil/p.png)", "!\\[x\\](http:\u2060//evil/p.png)"),
-    ("[click](https://evil)", "\\[click\\](https:\u2060//evil)"),
-    ("<iframe srcdoc='x'>", "\\<iframe srcdoc='x'>"),
-    ("*a* _b_ `c` ~d~ $e$ # & \\", "\\*a\\* \\_b\\_ \\`c\\` \\~d\\~ \\$e\\$ \\# \\& \\\\"),
-    ("- item", "\\- item"), ("1. one", "1\\. one"), ("> quote", "\\> quote"), ("a > b", "a > b"),
-    (":material/home: www.evil.example me@evil.example",
-     ":\u2060material/home: www\u2060.evil.example me@\u2060evil.example"),  # icons and bare links, broken up
-    ("two\nlines", "two lines"),
-])
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("zoë, anne-marie, o'brien", "zoë, anne-marie, o'brien"),  # ordinary text is left as it is
+        ("![x](http://evil/p.png)", "!\\[x\\](http:\u2060//evil/p.png)"),
+        ("[click](https://evil)", "\\[click\\](https:\u2060//evil)"),
+        ("<iframe srcdoc='x'>", "\\<iframe srcdoc='x'>"),
+        ("*a* _b_ `c` ~d~ $e$ # & \\", "\\*a\\* \\_b\\_ \\`c\\` \\~d\\~ \\$e\\$ \\# \\& \\\\"),
+        ("- item", "\\- item"),
+        ("1. one", "1\\. one"),
+        ("> quote", "\\> quote"),
+        ("a > b", "a > b"),
+        (
+            ":material/home: www.evil.example me@evil.example",
+            ":\u2060material/home: www\u2060.evil.example me@\u2060evil.example",
+        ),  # icons and bare links, broken up
+        ("two\nlines", "two lines"),
+    ],
+)
 def test_md_keeps_user_text_literal(text, shown):
     """What md() gives was checked in Chromium: it displays as the text itself, with no link, image or icon."""
     assert md(text) == shown
@@ -328,12 +369,14 @@ def test_no_view_renders_html():
 
 # --- uploads stay in the session ----------------------------------------------------------------------------
 
+
 def cache_entries() -> dict[str, int]:
     """Entries in st.cache_data's caches: "global" ones, and those scoped to some session."""
     counts = {"global": 0, "session": 0}
     for session, caches in _data_caches._function_caches.items():  # Streamlit's registry of caches
         counts["global" if session is None else "session"] += sum(
-            len(stats) for cache in caches.values() for stats in cache.get_stats().values())
+            len(stats) for cache in caches.values() for stats in cache.get_stats().values()
+        )
     return counts
 
 
@@ -366,12 +409,23 @@ def test_an_upload_is_parsed_in_memory_never_spooled_to_disk(monkeypatch):
     monkeypatch.setattr(tempfile, "TemporaryFile", no_disk)
     content = b"emma\n" * (MAX_BYTES // 5)  # the largest list an upload may be
     boundary = "bigramlab"
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"names.txt\"\r\n"
-            f"Content-Type: text/plain\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
-    scope = {"type": "http", "method": "PUT", "headers": [
-        (b"content-type", f"multipart/form-data; boundary={boundary}".encode()),
-        (b"content-length", str(len(body)).encode())]}
-    chunks = iter([body[i:i + 2**16] for i in range(0, len(body), 2**16)])
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="names.txt"\r\n'
+            f"Content-Type: text/plain\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    scope = {
+        "type": "http",
+        "method": "PUT",
+        "headers": [
+            (b"content-type", f"multipart/form-data; boundary={boundary}".encode()),
+            (b"content-length", str(len(body)).encode()),
+        ],
+    }
+    chunks = iter([body[i : i + 2**16] for i in range(0, len(body), 2**16)])
 
     async def receive():
         chunk = next(chunks, b"")
@@ -385,6 +439,7 @@ def test_an_upload_is_parsed_in_memory_never_spooled_to_disk(monkeypatch):
 
 
 # --- sessions share no tensor -------------------------------------------------------------------------------
+
 
 def test_two_sessions_train_their_own_net():
     words = load_bundled()
@@ -424,6 +479,7 @@ def test_torch_runs_one_thread_in_every_thread_after_the_app_starts():
 
 # --- the server's settings ----------------------------------------------------------------------------------
 
+
 def test_the_server_process_frees_memory_promptly_and_cheaply():
     """A full collection after every script run, cheap because the libraries' objects are frozen; malloc capped
     at two arenas (ui/process.py says why)."""
@@ -447,4 +503,3 @@ def test_server_settings():
     assert server["enableXsrfProtection"] is True and server["enableCORS"] is True
     assert {"localhost", "127.0.0.1"} <= set(server["allowedHosts"]) and "*" not in server["allowedHosts"]
     assert client["showErrorDetails"] in ("type", "none")
-

@@ -1,5 +1,6 @@
 """No input quietly changed, no traceback (issue 14): lines, typed text, defaults, the sampling cut, the
 address's k, the CLI on pipes and devices, and the words a page uses about sizes and counts."""
+
 import os
 import subprocess
 import sys
@@ -21,6 +22,7 @@ ZOE_DECOMPOSED = "zoe\u0308"  # e + COMBINING DIAERESIS, as macOS and copy-paste
 
 # --- lines ------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("separator", ["\x0c", "\x0b", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"])
 def test_only_a_newline_ends_a_line(separator):
     words = parse_text(f"em{separator}ma\nbob\r\nann\n", "odd.txt")
@@ -34,10 +36,14 @@ def test_an_error_names_the_line_a_text_editor_shows():
 
 # --- typed text ---------------------------------------------------------------------------------------------
 
+
 def test_typed_text_is_read_as_the_list_is_nfc():
     words = parse_text("zoë\nanna\n")
     P = probabilities(words.counts)
-    assert breakdown(ZOE_DECOMPOSED, P, words.counts, words.vocab).nll == breakdown("zoë", P, words.counts, words.vocab).nll
+    assert (
+        breakdown(ZOE_DECOMPOSED, P, words.counts, words.vocab).nll
+        == breakdown("zoë", P, words.counts, words.vocab).nll
+    )
     assert sample(P, words.vocab, 3, prefix="zoe\u0308")[0].name.startswith("zoë")
 
 
@@ -95,6 +101,7 @@ def test_a_list_in_both_cases_is_said_to_double_the_alphabet():
 
 # --- the sampling cut ---------------------------------------------------------------------------------------
 
+
 def lecture_loop(P: torch.Tensor, vocab: Vocabulary, n: int, seed: int = 2147483647) -> list[str]:
     """The lecture's sampling loop, with no maximum length."""
     g, names = torch.Generator().manual_seed(seed), []
@@ -139,6 +146,7 @@ def test_the_cli_sets_the_cut_and_marks_it(capsys):
 
 # --- smoothing k from the address or typed ------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("page", ["counts", "breakdown", "smoothing"])
 @pytest.mark.parametrize("k", ["2000000000", "1e300", "nan", "lots"])
 def test_a_k_the_view_cannot_take_is_refused_with_a_sentence(page, k):
@@ -152,7 +160,9 @@ def test_a_k_the_view_cannot_take_is_refused_with_a_sentence(page, k):
 def test_minus_zero_reads_as_zero(page):
     at = open_page(page, k="-0")
     assert_clean(at)
-    text = " ".join(str(e.value) for e in (*at.caption, *at.markdown, *at.metric)) + " ".join(m.label for m in at.metric)
+    text = " ".join(str(e.value) for e in (*at.caption, *at.markdown, *at.metric)) + " ".join(
+        m.label for m in at.metric
+    )
     assert "-0" not in text and "+ -0" not in text
 
 
@@ -164,14 +174,22 @@ def test_the_generators_k_is_bounded():
 
 # --- the command line on pipes and devices ------------------------------------------------------------------
 
+
 def run_cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bigram_core", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=60, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "bigram_core", *args], cwd=ROOT, capture_output=True, text=True, timeout=60, **kwargs
+    )
 
 
 def test_a_closed_pipe_ends_quietly():
-    done = subprocess.run(f"{sys.executable} -m bigram_core sample -n 20000 | head -1", shell=True,
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        f"{sys.executable} -m bigram_core sample -n 20000 | head -1",
+        shell=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.stdout == "cexze\n" and "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
 
 
@@ -194,6 +212,7 @@ def test_a_device_or_a_fifo_is_refused_at_once(tmp_path):
 
 
 # --- words about numbers ------------------------------------------------------------------------------------
+
 
 def test_sizes_and_counts_read_as_english():
     assert size(26) == "26 bytes" and size(1) == "1 byte" and size(2048) == "2.0 KB"

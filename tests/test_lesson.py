@@ -1,5 +1,6 @@
 """The lesson's cells: they print the lecture's figures, and what a cell finds already defined equals what the
 chapter that defines it computes (so the prepared namespace cannot drift from the code a reader saw)."""
+
 import pytest
 import torch
 
@@ -28,8 +29,12 @@ LECTURE = {
     "The likelihood": {"product of the probabilities": "0.0", "average negative log-likelihood": "2.4541"},
     "One word's loss": {"andrejq": "inf"},
     "Smoothing": {"andrejq, k = 1": "3.4834"},
-    "The fourth decimal": {"float32, k = 0": "2.4541", "float64, k = 0": "2.4540",
-                           "float32, k = 1": "2.4544", "float64, k = 1": "2.4546"},
+    "The fourth decimal": {
+        "float32, k = 0": "2.4541",
+        "float64, k = 0": "2.4540",
+        "float32, k = 1": "2.4544",
+        "float64, k = 1": "2.4546",
+    },
     "One word, one-hot": {"xs": "[0, 5, 13, 13, 1]", "ys": "[5, 13, 13, 1, 0]", "xenc.shape": "(5, 27)"},
     "A single neuron": {"out.shape": "(5, 1)", "out is W[xs]": "True"},
     "A logit is a dot product": {"logits[3, 13]": "0.0379", "(xenc[3] * W[:, 13]).sum()": "0.0379"},
@@ -138,8 +143,19 @@ def test_code_shown_is_the_code_run(lecture):
 
 
 def test_snap():
-    assert [snap(v) for v in ("1", "9", "23", "0", "-4", "99", "9.4", "abc", "", None, "1e999")] == \
-        [1, 9, 23, 1, 1, 23, 9, 1, 1, 1, 23]
+    assert [snap(v) for v in ("1", "9", "23", "0", "-4", "99", "9.4", "abc", "", None, "1e999")] == [
+        1,
+        9,
+        23,
+        1,
+        1,
+        23,
+        9,
+        1,
+        1,
+        1,
+        23,
+    ]
 
 
 def test_big_lists_loop_on_a_sample():

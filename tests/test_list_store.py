@@ -1,4 +1,5 @@
 """Word lists kept for links: found by digest, a use keeps them, old or surplus ones go, least recent first."""
+
 import pytest
 
 from bigram_core import parse_text

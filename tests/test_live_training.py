@@ -1,4 +1,5 @@
 """The live-training controller on a plain dict: pacing, Start/Stop/Step/Reset, settings that apply mid-run."""
+
 import pytest
 import torch
 

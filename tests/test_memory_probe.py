@@ -1,4 +1,5 @@
 """The memory probe benchmarks/memory.py judges growth by: it sees what a process allocates, and frees."""
+
 import platform
 
 import pytest

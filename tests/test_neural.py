@@ -1,4 +1,5 @@
 """The net: the lecture's one-hot training against the fast counts path, and DESIGN.md §3's figures."""
+
 import math
 
 import pytest
@@ -84,7 +85,12 @@ def test_fast_and_onehot_agree_for_100_lecture_steps(lecture, lecture_N):
 def test_trained_net_samples_the_lectures_names(lecture, lecture_N):
     W, _ = fit(lecture_N)
     assert names(sample(probs(W), lecture.vocab, 5, seed=2147483647)) == [
-        "cexze.", "momasurailezityha.", "konimittain.", "llayn.", "ka."]
+        "cexze.",
+        "momasurailezityha.",
+        "konimittain.",
+        "llayn.",
+        "ka.",
+    ]
 
 
 def test_stopping_early_leaves_exactly_those_updates(lecture_N):
@@ -107,9 +113,16 @@ def test_divergence_names_the_step():
         fit(N, steps=100, lr=1e6)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"lr": 0}, "learning rate"), ({"reg": -1}, "λ"), ({"steps": -1}, "steps"),
-    ({"method": "sgd"}, "method"), ({"init": "ones"}, "init")])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"lr": 0}, "learning rate"),
+        ({"reg": -1}, "λ"),
+        ({"steps": -1}, "steps"),
+        ({"method": "sgd"}, "method"),
+        ({"init": "ones"}, "init"),
+    ],
+)
 def test_bad_settings(lecture_N, kwargs, message):
     with pytest.raises(BigramError, match=message):
         fit(lecture_N, **kwargs)

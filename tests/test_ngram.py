@@ -1,5 +1,6 @@
 """E01, a context of n−1 characters: the vectorised table against a loop, order 2 against the bigram model,
 the table net against the concatenated one-hots, and sampling over the context window."""
+
 from collections import Counter
 
 import pytest
@@ -72,7 +73,9 @@ def test_vectorised_equals_loop(order):
 
 
 def test_vectorised_equals_loop_on_the_lecture(lecture):
-    assert torch.equal(ngram_counts(lecture.words, lecture.vocab, 3), ngram_counts_loop(lecture.words, lecture.vocab, 3))
+    assert torch.equal(
+        ngram_counts(lecture.words, lecture.vocab, 3), ngram_counts_loop(lecture.words, lecture.vocab, 3)
+    )
 
 
 def test_order_2_is_the_bigram_model(lecture, lecture_N):
@@ -182,7 +185,7 @@ def test_sampling_at_order_3_reads_the_last_two_characters(lecture):
     for s in samples:
         text = ".." + s.name + "."
         assert [step.context for step in s.steps] == [text[i : i + 2] for i in range(len(s.name) + 1)]
-        for i, step in enumerate(s.steps):
+        for i, _step in enumerate(s.steps):
             gram = text[i : i + 3]
             assert N[context_index([lecture.vocab.stoi[c] for c in gram[:2]], 27), lecture.vocab.stoi[gram[2]]] > 0
     assert names(sample(P, lecture.vocab, 5, seed=7, order=3)) == names(samples[:5])

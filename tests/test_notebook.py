@@ -1,5 +1,6 @@
 """The exported notebooks: built from a view's settings, run headlessly in a real kernel (nbclient + ipykernel),
 and what they print compared with what bigram_core computes and the view shows."""
+
 import ast
 import os
 import re
@@ -49,8 +50,9 @@ def execute(nb, kernel: str, where) -> str:
     """Run every cell in a fresh kernel whose working directory is `where`; all that the cells printed."""
     nbformat.validate(nb)
     NotebookClient(nb, timeout=600, kernel_name=kernel, resources={"metadata": {"path": str(where)}}).execute()
-    return "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs
-                   if o.output_type == "stream")
+    return "".join(
+        o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "stream"
+    )
 
 
 def printed(pattern: str, out: str) -> list[str]:
@@ -63,11 +65,25 @@ def code(nb) -> str:
 
 # --- built, not run ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("words", [
-    ["emma", "ava"],
-    ['say "hi"', 'ends"', "zoë", "josé"],  # quotes the triple-quoted block holds as they are
-    ['say "hi"', "back\\slash", "tab\there", "zoë", 'ends"', 'a"""b', "\u200bzero-width", "line\u2028sep", "v\x0bt"],
-])
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["emma", "ava"],
+        ['say "hi"', 'ends"', "zoë", "josé"],  # quotes the triple-quoted block holds as they are
+        [
+            'say "hi"',
+            "back\\slash",
+            "tab\there",
+            "zoë",
+            'ends"',
+            'a"""b',
+            "\u200bzero-width",
+            "line\u2028sep",
+            "v\x0bt",
+        ],
+    ],
+)
 def test_the_word_list_reads_back_exactly(words):
     nb = counts_notebook(words, "mine.txt")
     first = nb.cells[1].source  # the cell after the title
@@ -91,9 +107,12 @@ def test_a_big_list_is_read_from_a_file_beside_the_notebook(tmp_path, monkeypatc
 
 
 def test_the_notebooks_use_torch_only(bundled):
-    notebooks = [breakdown_notebook(bundled.words, bundled.name, "ava", model="net"), counts_notebook(bundled.words,
-                 bundled.name), training_notebook(bundled.words, bundled.name, NetSettings(steps=1000, init="zeros")),
-                 generator_notebook(bundled.words, bundled.name, model="uniform", sampler="video", temperature=0.5)]
+    notebooks = [
+        breakdown_notebook(bundled.words, bundled.name, "ava", model="net"),
+        counts_notebook(bundled.words, bundled.name),
+        training_notebook(bundled.words, bundled.name, NetSettings(steps=1000, init="zeros")),
+        generator_notebook(bundled.words, bundled.name, model="uniform", sampler="video", temperature=0.5),
+    ]
     for nb in notebooks:
         nbformat.validate(nb)
         assert nb.metadata.kernelspec.name == "python3"
@@ -110,6 +129,7 @@ def test_the_notebooks_use_torch_only(bundled):
 
 
 # --- run in a kernel, on the bundled list (always here) ------------------------------------------------------
+
 
 @pytest.mark.slow
 def test_breakdown_and_counts_on_the_bundled_list(bundled, kernel, tmp_path):
@@ -153,6 +173,7 @@ def test_training_and_generator_on_the_bundled_list(bundled, kernel, tmp_path):
 
 
 # --- the views offer it, and it prints what they show (the lecture's list) ------------------------------------
+
 
 @pytest.fixture
 def media(monkeypatch):
@@ -207,8 +228,13 @@ def test_breakdown_notebook_prints_the_views_numbers(lecture, media, kernel, tmp
 def test_counts_notebook_prints_the_lectures_counts(lecture, media, kernel, tmp_path):
     at = open_page("counts", lecture, k="1")
     out = execute(offered(at, media), kernel, tmp_path)
-    assert printed(r"^(\S\S) +(\d+)  P", out)[:5] == [("n.", "6763"), ("a.", "6640"), ("an", "5438"),
-                                                      (".a", "4410"), ("e.", "3983")]
+    assert printed(r"^(\S\S) +(\d+)  P", out)[:5] == [
+        ("n.", "6763"),
+        ("a.", "6640"),
+        ("an", "5438"),
+        (".a", "4410"),
+        ("e.", "3983"),
+    ]
     assert printed(r"^average NLL (\S+)", out) == ["2.4546"] == [metrics(at)["Average NLL at k = 1"]]
 
 
@@ -234,11 +260,15 @@ def test_generator_notebook_draws_the_views_names(lecture, media, kernel, tmp_pa
     at.radio(key="gen_model").set_value("net").run()  # the lecture's net, trained in the notebook first
     out = execute(offered(at, media), kernel, tmp_path)
     assert printed(r"^step (\d+): loss (\S+)", out) == [("100", "2.4901")]
-    assert printed(r"^(\w+)\.$", out) == shown(at.dataframe[0])["name"].tolist() == [
-        "cexze", "momasurailezityha", "konimittain", "llayn", "ka"]
+    assert (
+        printed(r"^(\w+)\.$", out)
+        == shown(at.dataframe[0])["name"].tolist()
+        == ["cexze", "momasurailezityha", "konimittain", "llayn", "ka"]
+    )
 
 
 @pytest.mark.slow
+@pytest.mark.browser
 @pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
 def test_the_download_works_in_a_browser(lecture, kernel, tmp_path):
     """The deferred download the real server serves on a click, run: AppTest calls the builder directly."""

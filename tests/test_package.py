@@ -6,6 +6,7 @@ unlike it, also when the tests run in a venv). pip runs with --no-index and with
 it needs is already installed, so nothing is downloaded (a range such as torch>=2.13 resolved from an index would
 fetch the CUDA build on Linux).
 """
+
 import json
 import shutil
 import subprocess
@@ -24,18 +25,28 @@ def venv(tmp_path_factory) -> Path:
     """A fresh venv with `pip install .` of a copy of this checkout (the checkout itself is not written to)."""
     tmp = tmp_path_factory.mktemp("install")
     source = tmp / "source"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", "build", "*.egg-info", "artifacts",
-                                                                "__pycache__", ".pytest_cache"))
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(".git", "build", "*.egg-info", "artifacts", "__pycache__", ".pytest_cache"),
+    )
     env = tmp / "venv"
     # Without a pip of its own: ensurepip's older setuptools would shadow the pinned one, which reads PEP 639's
     # license field; the venv runs this environment's pip.
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True)
-    purelib = subprocess.run([env / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                             capture_output=True, text=True, check=True).stdout.strip()
+    purelib = subprocess.run(
+        [env / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     ours = [p for p in sys.path if Path(p).name in ("site-packages", "dist-packages") and Path(p).is_dir()]
     (Path(purelib) / "tested-environment.pth").write_text("\n".join(ours) + "\n")
-    done = subprocess.run([env / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-index",
-                           "--no-build-isolation", str(source)], capture_output=True, text=True)
+    done = subprocess.run(
+        [env / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-index", "--no-build-isolation", str(source)],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     shutil.rmtree(source)  # the installed copy must stand on its own
     return env
@@ -48,16 +59,25 @@ def elsewhere(tmp_path) -> Path:
 
 
 def test_bigram_lab_stats_from_another_directory(venv, elsewhere):
-    done = subprocess.run([venv / "bin" / "bigram-lab", "stats", "--json"], cwd=elsewhere, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [venv / "bin" / "bigram-lab", "stats", "--json"], cwd=elsewhere, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {"words": 32469, "unique_words": 29910, "bigrams": 231718,
-                                       "vocab": ".abcdefghijklmnopqrstuvwxyz", "min_len": 2, "max_len": 15}
+    assert json.loads(done.stdout) == {
+        "words": 32469,
+        "unique_words": 29910,
+        "bigrams": 231718,
+        "vocab": ".abcdefghijklmnopqrstuvwxyz",
+        "min_len": 2,
+        "max_len": 15,
+    }
 
 
 def test_installed_modules_and_app_come_from_the_venv(venv, elsewhere):
-    code = ("import bigram_core, bigram_lab.serve as s, bigram_core.data as d; "
-            "print(bigram_core.__file__); print(s.app_dir()); print(d.BUNDLED)")
+    code = (
+        "import bigram_core, bigram_lab.serve as s, bigram_core.data as d; "
+        "print(bigram_core.__file__); print(s.app_dir()); print(d.BUNDLED)"
+    )
     done = subprocess.run([venv / "bin" / "python", "-c", code], cwd=elsewhere, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     core, app, names = map(Path, done.stdout.split())
@@ -69,16 +89,25 @@ def test_installed_modules_and_app_come_from_the_venv(venv, elsewhere):
 
 def test_python_m_bigram_core_and_the_script_agree(venv, elsewhere):
     argv = ["sample", "-n", "3", "--json"]
-    a = subprocess.run([venv / "bin" / "python", "-m", "bigram_core", *argv], cwd=elsewhere, capture_output=True,
-                       text=True, timeout=120)
-    b = subprocess.run([venv / "bin" / "bigram-lab", *argv], cwd=elsewhere, capture_output=True, text=True,
-                       timeout=120)
+    a = subprocess.run(
+        [venv / "bin" / "python", "-m", "bigram_core", *argv],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    b = subprocess.run([venv / "bin" / "bigram-lab", *argv], cwd=elsewhere, capture_output=True, text=True, timeout=120)
     assert a.returncode == b.returncode == 0 and a.stdout == b.stdout and len(json.loads(a.stdout)["names"]) == 3
 
 
 def test_bad_input_is_one_line_and_exit_2(venv, elsewhere):
-    done = subprocess.run([venv / "bin" / "bigram-lab", "stats", "--data", "missing.txt"], cwd=elsewhere,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [venv / "bin" / "bigram-lab", "stats", "--data", "missing.txt"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2 and done.stderr == "error: No such file: missing.txt.\n" and done.stdout == ""
 
 
@@ -92,7 +121,7 @@ def test_installed_serve_runs_the_app(venv, elsewhere):
             return [e.markdown.body for e in session.elements.values() if e.WhichOneof("type") == "markdown"]
 
     with serve_class(command=[str(venv / "bin" / "bigram-lab")], cwd=elsewhere) as (base, _, proc):
-        streamlit, = children(proc.pid)
+        (streamlit,) = children(proc.pid)
         app = Path(f"/proc/{streamlit}/cmdline").read_bytes().split(b"\0")[4].decode()
         texts = run_coroutine(first_page(base))
     assert venv in Path(app).parents and app.endswith("bigram_lab/app/app.py")

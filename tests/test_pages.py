@@ -1,8 +1,11 @@
 """The frame: every view renders with no exception; the shared sidebar loads word lists and keeps them."""
+
 import pytest
 
 from tests.apptest import assert_clean, open_page
 from ui.pages import NAMES
+
+pytestmark = pytest.mark.apptest
 
 PAGES = NAMES
 

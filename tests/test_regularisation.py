@@ -1,4 +1,5 @@
 """Smoothing vs regularisation: each fast formula against the plain one, Newton against gradient descent."""
+
 import math
 
 import pytest
@@ -108,7 +109,9 @@ def test_tiny_reg_reaches_the_counts_model(lecture_N):
     P0 = probabilities(lecture_N, 0).double()
     gaps = [(probs(train_to_convergence(lecture_N, reg).W) - P0).abs().max().item() for reg in (1e-4, 1e-6, 1e-8)]
     assert gaps[0] > gaps[1] > gaps[2] and gaps[2] < 1e-6
-    assert train_to_convergence(lecture_N, 1e-8).data_nll == pytest.approx(smoothing_nll(lecture_N, [0]).item(), abs=1e-7)
+    assert train_to_convergence(lecture_N, 1e-8).data_nll == pytest.approx(
+        smoothing_nll(lecture_N, [0]).item(), abs=1e-7
+    )
 
 
 def test_uniform_limit(N):
@@ -149,19 +152,21 @@ def test_regularisation_costs_training_nll(N, sweep):
 def test_mean_kl_is_zero_only_for_equal_rows(N):
     P = smoothed_probs(N, [0, 1])
     assert mean_kl(P[1], P[1]).item() == pytest.approx(0, abs=1e-15)
-    by_hand = sum(sum(p * math.log(p / q) for p, q in zip(P[0, i].tolist(), P[1, i].tolist()) if p > 0)
-                  for i in range(27)) / 27
+    by_hand = (
+        sum(sum(p * math.log(p / q) for p, q in zip(P[0, i].tolist(), P[1, i].tolist()) if p > 0) for i in range(27))
+        / 27
+    )
     assert mean_kl(P[0], P[1]).item() == pytest.approx(by_hand, rel=1e-12) and by_hand > 0
 
 
 def test_matching_k_equals_brute_force(N, sweep):
     ks = k_grid(-2, 5, 10)
     match = matching_k(N, sweep.net_probs(), ks)
-    for l, P_net in enumerate(sweep.net_probs()):
+    for layer, P_net in enumerate(sweep.net_probs()):
         kls = [mean_kl(smoothed_probs(N, [k])[0], P_net).item() for k in ks]
         best = min(range(len(ks)), key=kls.__getitem__)
-        assert match.k[l].item() == ks[best]
-        assert match.kl[l].item() == pytest.approx(kls[best], rel=1e-6, abs=1e-14)
+        assert match.k[layer].item() == ks[best]
+        assert match.kl[layer].item() == pytest.approx(kls[best], rel=1e-6, abs=1e-14)
 
 
 def test_matching_k_increases_with_reg(N, sweep):

@@ -1,4 +1,5 @@
 """Sampling: the lecture's seeded draws, temperature, prefix, maximum length, the step trace."""
+
 import pytest
 import torch
 
@@ -29,8 +30,12 @@ def test_trace_is_the_rows_of_P(lecture, lecture_N):
 def test_temperature():
     P = torch.tensor([[0.2, 0.8], [0.5, 0.5]])
     assert with_temperature(P, 1) is P
-    assert torch.allclose(with_temperature(P, 0.5), torch.tensor([[0.04, 0.64], [0.25, 0.25]]) / torch.tensor([[0.68], [0.5]]))
-    assert with_temperature(P, 1e-3)[0, 1] > 0.999 and torch.allclose(with_temperature(P, 1e4), torch.full((2, 2), 0.5), atol=1e-3)
+    assert torch.allclose(
+        with_temperature(P, 0.5), torch.tensor([[0.04, 0.64], [0.25, 0.25]]) / torch.tensor([[0.68], [0.5]])
+    )
+    assert with_temperature(P, 1e-3)[0, 1] > 0.999 and torch.allclose(
+        with_temperature(P, 1e4), torch.full((2, 2), 0.5), atol=1e-3
+    )
     extreme = torch.tensor([[0.2, 0.8, 0.0], [0.5, 0.5, 0.0]])
     for cold in (1e-40, 1e-320, 5e-324):  # down to the smallest float: every row's likeliest character, ties shared
         assert with_temperature(extreme, cold).tolist() == [[0, 1, 0], [0.5, 0.5, 0]]

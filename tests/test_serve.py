@@ -3,6 +3,7 @@
 Everything stays on loopback: servers listen on free ports of 127.0.0.1, and chromium reaches the public names
 through --host-resolver-rules, which map them to 127.0.0.1.
 """
+
 import http.client
 import os
 import subprocess
@@ -24,8 +25,9 @@ RESOLVE = f"--host-resolver-rules=MAP {LAB} 127.0.0.1, MAP {OTHER} 127.0.0.1"
 
 
 def cli(*argv: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bigram_lab", "serve", *argv], capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "bigram_lab", "serve", *argv], capture_output=True, text=True, timeout=60
+    )
 
 
 def request(port: int, path: str, host: str, headers: dict | None = None) -> http.client.HTTPResponse:
@@ -40,26 +42,41 @@ def request(port: int, path: str, host: str, headers: dict | None = None) -> htt
 
 def websocket_status(port: int, host: str) -> int:
     """The status of a browser-like WebSocket handshake to Streamlit's stream, from the page's own origin."""
-    return request(port, "/_stcore/stream", host, {
-        "Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
-        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Protocol": "streamlit",
-        "Origin": f"http://{host}:{port}"}).status
+    return request(
+        port,
+        "/_stcore/stream",
+        host,
+        {
+            "Upgrade": "websocket",
+            "Connection": "Upgrade",
+            "Sec-WebSocket-Version": "13",
+            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+            "Sec-WebSocket-Protocol": "streamlit",
+            "Origin": f"http://{host}:{port}",
+        },
+    ).status
 
 
 # --- the command line ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("argv, message", [
-    (["--port", "70000"], "argument --port: 70000 is outside 1 to 65535"),
-    (["--public-name", "lab school"], "argument --public-name: 'lab school' is not a host name or an address"),
-    (["--public-name", "*"], "argument --public-name: '*' is not a host name or an address"),
-    (["--backend", "10.0.0.5"], "argument --backend: '10.0.0.5' is not HOST:PORT"),
-    (["--backend", "10.0.0.5:http"], "argument --backend: 'http' is not a port number"),
-    (["--replicas", "99"], "argument --replicas: 99 is outside 0 to 16"),
-    (["--replicas", "0"], "--replicas 0 needs a --backend HOST:PORT to send the class to."),
-    (["--host", "203.0.113.7"], "Port 8501 on 203.0.113.7 cannot be used (Cannot assign requested address); "
-                                "choose another with --port."),
-    (["--host", "127.0.0.1", "--data", "missing.txt"], "No such file: missing.txt."),
-])
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--port", "70000"], "argument --port: 70000 is outside 1 to 65535"),
+        (["--public-name", "lab school"], "argument --public-name: 'lab school' is not a host name or an address"),
+        (["--public-name", "*"], "argument --public-name: '*' is not a host name or an address"),
+        (["--backend", "10.0.0.5"], "argument --backend: '10.0.0.5' is not HOST:PORT"),
+        (["--backend", "10.0.0.5:http"], "argument --backend: 'http' is not a port number"),
+        (["--replicas", "99"], "argument --replicas: 99 is outside 0 to 16"),
+        (["--replicas", "0"], "--replicas 0 needs a --backend HOST:PORT to send the class to."),
+        (
+            ["--host", "203.0.113.7"],
+            "Port 8501 on 203.0.113.7 cannot be used (Cannot assign requested address); choose another with --port.",
+        ),
+        (["--host", "127.0.0.1", "--data", "missing.txt"], "No such file: missing.txt."),
+    ],
+)
 def test_bad_input_is_one_sentence_and_exit_2(argv, message):
     done = cli(*argv)
     assert done.returncode == 2 and done.stdout == ""
@@ -73,7 +90,9 @@ def test_a_taken_port_is_refused():
         s.listen()
         done = cli("--host", "127.0.0.1", "--port", str(port))
     assert (done.returncode, done.stderr) == (
-        2, f"error: Port {port} on 127.0.0.1 is already in use; choose another with --port.\n")
+        2,
+        f"error: Port {port} on 127.0.0.1 is already in use; choose another with --port.\n",
+    )
 
 
 def test_names_allowed():
@@ -88,10 +107,15 @@ def test_names_allowed():
 
 # --- the proxy's configuration ---------------------------------------------------------------------------------
 
+
 @needs_haproxy
 def test_haproxy_config_is_sticky_by_cookie_and_valid(tmp_path):
-    backends = [Backend("r1", "127.0.0.1", 9001), Backend("r2", "127.0.0.1", 9002),
-                Backend("b1", "10.0.0.5", 8501), Backend("b2", "fd00::5", 8501)]
+    backends = [
+        Backend("r1", "127.0.0.1", 9001),
+        Backend("r2", "127.0.0.1", 9002),
+        Backend("b1", "10.0.0.5", 8501),
+        Backend("b2", "fd00::5", 8501),
+    ]
     text = config("0.0.0.0", 8501, backends)
     lines = [line.split("#")[0].strip() for line in text.splitlines()]
     assert f"cookie {COOKIE} insert indirect nocache httponly" in lines
@@ -107,6 +131,7 @@ def test_haproxy_config_is_sticky_by_cookie_and_valid(tmp_path):
 
 # --- one process, in a browser --------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """serve --public-name lab.school.test, started from a directory whose own config and environment try to turn
@@ -114,9 +139,14 @@ def lab(tmp_path_factory):
     cwd = tmp_path_factory.mktemp("elsewhere")
     (cwd / ".streamlit").mkdir()
     (cwd / ".streamlit" / "config.toml").write_text(
-        '[server]\nenableXsrfProtection = false\nenableCORS = false\nallowedHosts = ["*"]\nmaxUploadSize = 2000\n')
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "STREAMLIT_SERVER_ENABLE_XSRF_PROTECTION": "false",
-           "STREAMLIT_CLIENT_SHOW_ERROR_DETAILS": "full"}
+        '[server]\nenableXsrfProtection = false\nenableCORS = false\nallowedHosts = ["*"]\nmaxUploadSize = 2000\n'
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "STREAMLIT_SERVER_ENABLE_XSRF_PROTECTION": "false",
+        "STREAMLIT_CLIENT_SHOW_ERROR_DETAILS": "full",
+    }
     with serve_class("--public-name", LAB, cwd=cwd, env=env) as (base, _, proc):
         yield urllib.parse.urlsplit(base).port
 
@@ -136,6 +166,7 @@ def test_security_settings_are_the_apps(lab):
     assert websocket_status(lab, OTHER) == 403
 
 
+@pytest.mark.browser
 @needs_chromium
 def test_the_public_name_loads_and_another_name_is_refused(lab, browser):
     page = browser.new_page()
@@ -159,7 +190,9 @@ def test_the_public_name_loads_and_another_name_is_refused(lab, browser):
 
 # --- replicas behind HAProxy, in a browser ----------------------------------------------------------------------
 
+
 @pytest.mark.slow
+@pytest.mark.browser
 @needs_chromium
 @needs_haproxy
 def test_upload_and_live_training_through_the_proxy(browser):
@@ -175,10 +208,12 @@ def test_upload_and_live_training_through_the_proxy(browser):
             wait_idle(page)
         page = pages[1]
         page.locator('[data-testid="stSidebar"] [data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-            {"name": "class.txt", "mimeType": "text/plain", "buffer": words})
+            {"name": "class.txt", "mimeType": "text/plain", "buffer": words}
+        )
         page.locator('[data-testid="stSidebar"]').get_by_text("class.txt").first.wait_for()
-        page.wait_for_function("() => document.querySelector('[data-testid=\"stSidebar\"]').innerText"
-                               ".includes('10 words')")
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=\"stSidebar\"]').innerText.includes('10 words')"
+        )
         page.locator('[data-testid="stSidebarNav"] a', has_text="Training").click()
         page.get_by_role("button", name="Start", exact=True).click()
         page.wait_for_function(METRIC, arg=["Step", "100"], timeout=60_000)
@@ -198,8 +233,9 @@ METRIC = """([label, value]) => [...document.querySelectorAll('[data-testid="stM
 
 
 def metric(page, label: str) -> str:
-    m = page.locator('[data-testid="stMetric"]').filter(has=page.locator('[data-testid="stMetricLabel"]',
-                                                                          has_text=label))
+    m = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=label)
+    )
     return m.first.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
@@ -211,14 +247,18 @@ def test_a_proxy_in_front_of_another_machines_serve():
 
     async def sidebar(base: str) -> tuple[dict, list[str]]:
         async with Session(base) as session:
-            return session.cookies, [e.markdown.body for e in session.elements.values()
-                                     if e.WhichOneof("type") == "markdown"]
+            return session.cookies, [
+                e.markdown.body for e in session.elements.values() if e.WhichOneof("type") == "markdown"
+            ]
 
-    with serve_class() as (other, _, _), \
-            serve_class("--replicas", "0", "--backend", other.removeprefix("http://")) as (base, _, proc):
+    with (
+        serve_class() as (other, _, _),
+        serve_class("--replicas", "0", "--backend", other.removeprefix("http://")) as (base, _, proc),
+    ):
         cookies, texts = run_coroutine(sidebar(base))
         assert [c for c in children_of(proc.pid) if b"haproxy" in c] and not [
-            c for c in children_of(proc.pid) if b"streamlit" in c]
+            c for c in children_of(proc.pid) if b"streamlit" in c
+        ]
     assert cookies[COOKIE] == "b1" and any("SSA 2017 names (bundled)" in t for t in texts)
 
 

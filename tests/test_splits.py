@@ -1,4 +1,5 @@
 """E02, the seeded train/dev/test split: makemore part 2's shuffle, disjoint parts, 80/10/10, dedupe."""
+
 import random
 from collections import Counter
 

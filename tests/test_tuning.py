@@ -1,5 +1,6 @@
 """E03, tuning on dev: the sweep's numbers recomputed by hand, the net reaching the counts model as λ → 0,
 and the figures on the lecture's list."""
+
 import math
 
 import pytest
@@ -67,7 +68,9 @@ def test_net_reaches_the_counts_model_as_lambda_goes_to_0(lecture, order):
     examples = ngram_examples(words, lecture.vocab, order)
     xs, ys = examples
     floor = examples_nll(probabilities(N, 0), xs, ys).nll
-    gaps = [examples_nll(P, compact(N)[1][xs], ys).nll - floor for _, P in fitted("neural", N, (1e-1, 1e-3, 1e-5, 1e-7))]
+    gaps = [
+        examples_nll(P, compact(N)[1][xs], ys).nll - floor for _, P in fitted("neural", N, (1e-1, 1e-3, 1e-5, 1e-7))
+    ]
     assert all(g > -1e-9 for g in gaps) and gaps == sorted(gaps, reverse=True) and gaps[-1] < 1e-4
 
 

@@ -1,5 +1,6 @@
 """Issue 15: an upload's bytes leave Streamlit's uploaded-file manager once the list is parsed, so nothing a
 departed student uploaded stays held, whatever happens to their session afterwards."""
+
 import asyncio
 
 import pytest
@@ -11,8 +12,11 @@ from benchmarks.st_server import app_server
 
 def held_upload_bytes(server) -> float:
     """Bytes Streamlit's uploaded-file manager holds, from its own gauge."""
-    return sum(v for name, v in server.metrics().items()
-               if name.startswith("cache_memory_bytes") and "UploadedFileManager" in name)
+    return sum(
+        v
+        for name, v in server.metrics().items()
+        if name.startswith("cache_memory_bytes") and "UploadedFileManager" in name
+    )
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@
 Each case is tried through bigram_core.data.fetch_url and, where it does not need a short timeout, through the
 sidebar's Fetch button in AppTest, with the address allowed as `streamlit run app.py -- --allow-url URL` would.
 """
+
 import sys
 import threading
 import time
@@ -120,8 +121,11 @@ def test_a_slow_server_times_out(server, path):
 
 
 def test_a_redirect_must_stay_on_the_list(server):
-    with pytest.raises(BigramError, match=r"/redirect\.txt redirects to http://127\.0\.0\.1:\d+/names\.txt, which "
-                                          "is not on the list of allowed addresses, so it was not followed"):
+    with pytest.raises(
+        BigramError,
+        match=r"/redirect\.txt redirects to http://127\.0\.0\.1:\d+/names\.txt, which "
+        "is not on the list of allowed addresses, so it was not followed",
+    ):
         fetch(server, "/redirect.txt")
     assert fetch(server, "/redirect.txt", also_allowed=("/names.txt",)).words == ("emma", "olivia", "zoë")
 
@@ -147,10 +151,12 @@ def test_nothing_listening():
 @pytest.fixture
 def allow(monkeypatch, server):
     """Start the app as `streamlit run app.py -- --allow-url URL …` would, for these paths of the server."""
+
     def allow_paths(*paths: str) -> list[str]:
         urls = [server + p for p in paths]
         monkeypatch.setattr(sys, "argv", ["app.py", *(arg for url in urls for arg in ("--allow-url", url))])
         return urls
+
     return allow_paths
 
 
@@ -163,7 +169,7 @@ def fetch_in_sidebar(url: str, words=None):
 
 
 def test_the_sidebar_offers_and_fetches_an_allowed_address(allow):
-    url, = allow("/names.txt")
+    (url,) = allow("/names.txt")
     at = open_page("dataset")
     assert at.sidebar.selectbox[0].options[-1] == url  # after the makemore list, the default entry
     at = fetch_in_sidebar(url)
@@ -172,14 +178,17 @@ def test_the_sidebar_offers_and_fetches_an_allowed_address(allow):
     assert "names.txt" in at.sidebar.markdown[1].value and "3 words" in at.sidebar.markdown[1].value
 
 
-@pytest.mark.parametrize("path, message", [
-    ("/missing.txt", "answered 404 Not Found."),
-    ("/redirect.txt", "which is not on the list of allowed addresses, so it was not followed."),
-    ("/latin1.txt", "is not UTF-8: line 2, byte 4 is 0xe9."),
-    ("/truncated.txt", "the download was cut short, so it was not loaded."),
-])
+@pytest.mark.parametrize(
+    "path, message",
+    [
+        ("/missing.txt", "answered 404 Not Found."),
+        ("/redirect.txt", "which is not on the list of allowed addresses, so it was not followed."),
+        ("/latin1.txt", "is not UTF-8: line 2, byte 4 is 0xe9."),
+        ("/truncated.txt", "the download was cut short, so it was not loaded."),
+    ],
+)
 def test_a_failed_fetch_says_why_and_keeps_the_list(allow, path, message):
-    url, = allow(path)
+    (url,) = allow(path)
     before = parse_text("anna\nbob\n", "mine.txt")
     at = fetch_in_sidebar(url, before)
     assert len(at.sidebar.error) == 1 and message in at.sidebar.error[0].value

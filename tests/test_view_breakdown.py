@@ -1,4 +1,5 @@
 """The Breakdown view: URL parameters, the lecture's numbers, infinite losses as ∞, comparing words, bad input."""
+
 import json
 import math
 import re
@@ -7,6 +8,8 @@ import pytest
 
 from bigram_core import breakdown, fit, probabilities, probs
 from tests.apptest import assert_clean, metrics, open_page, shown
+
+pytestmark = pytest.mark.apptest
 
 
 def tinted_rows(table) -> set[int]:
@@ -40,7 +43,8 @@ def test_andrejq_is_infinite_without_smoothing_and_finite_with_it(lecture):
     assert metrics(at)["Mean NLL (the loss)"] == "∞" and metrics(at)["Log-likelihood"] == "−∞"
     assert metrics(at)["P(word)"] == "0"
     assert [e.value for e in at.error] == [
-        "'jq' never occurs in the data, so P = 0 and −log 0 = ∞; smoothing (k > 0) fixes it."]
+        "'jq' never occurs in the data, so P = 0 and −log 0 = ∞; smoothing (k > 0) fixes it."
+    ]
     table = shown(at.dataframe[0])
     jq = table["bigram"].tolist().index("jq")
     assert table.loc[jq].tolist() == ["jq", "0", "0", "−∞", "∞"]
@@ -57,10 +61,13 @@ def test_andrejq_is_infinite_without_smoothing_and_finite_with_it(lecture):
     assert float(shown(at.dataframe[0]).loc[jq, "P"]) > 0
 
 
-@pytest.mark.parametrize("word, message", [
-    ("Zoe", "'Zoe' has 'Z' at position 1, which is not in the vocabulary"),
-    ("an.drej", "'an.drej' has '.' at position 3"),
-])
+@pytest.mark.parametrize(
+    "word, message",
+    [
+        ("Zoe", "'Zoe' has 'Z' at position 1, which is not in the vocabulary"),
+        ("an.drej", "'an.drej' has '.' at position 3"),
+    ],
+)
 def test_a_word_it_cannot_score_gets_one_sentence(lecture, word, message):
     at = open_page("breakdown", lecture, word=word)
     assert_clean(at)
@@ -112,8 +119,13 @@ def test_compare_words(lecture, lecture_N):
     emma = breakdown("emma", P, lecture_N, lecture.vocab)
     rows = shown(table)
     assert rows["word"].tolist() == ["emma", "andrejq"]  # in order, once each; Zoe skipped
-    assert rows.loc[0].tolist() == ["emma", f"{emma.log_likelihood:.4f}", f"{emma.nll:.4f}", "mm",
-                                    f"{max(r.nll for r in emma.bigrams):.4f}"]
+    assert rows.loc[0].tolist() == [
+        "emma",
+        f"{emma.log_likelihood:.4f}",
+        f"{emma.nll:.4f}",
+        "mm",
+        f"{max(r.nll for r in emma.bigrams):.4f}",
+    ]
     assert rows.loc[1].tolist() == ["andrejq", "−∞", "∞", "jq", "∞"]
     assert tinted_rows(table) == {1}
     assert len(at.warning) == 1 and "'Zoe' has 'Z' at position 1" in at.warning[0].value

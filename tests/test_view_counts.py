@@ -1,4 +1,5 @@
 """The counts view (/counts): the labelled heatmap, P at k, one row, the top bigrams, the keepdim pitfall, CSVs."""
+
 import base64
 import io
 import json
@@ -14,6 +15,8 @@ from bigram_core import SEED, dataset_nll, parse_text, probabilities, probabilit
 from bigram_core.ngram import context_slice, ngram_counts
 from bigram_core.sampling import names
 from tests.apptest import assert_clean, open_page
+
+pytestmark = pytest.mark.apptest
 
 
 def decoded(obj):
@@ -46,8 +49,9 @@ def test_every_cell_is_labelled_with_its_pair_and_count(lecture):
     N, itos = lecture.counts, lecture.vocab.itos
     assert np.array_equal(cells["z"], N.numpy()) and cells["z"][0][1] == 4410  # N['.', 'a']
     assert cells["text"][0][1] == ".a<br>4410" and cells["text"][14][0] == "n.<br>6763"
-    assert [[t for t in row] for row in cells["text"]] == [[f"{a}{b}<br>{int(N[i, j])}" for j, b in enumerate(itos)]
-                                                          for i, a in enumerate(itos)]
+    assert [[t for t in row] for row in cells["text"]] == [
+        [f"{a}{b}<br>{int(N[i, j])}" for j, b in enumerate(itos)] for i, a in enumerate(itos)
+    ]
     assert cells["colorscale"][0][1].lower() in ("#f7fbff", "rgb(247,251,255)")  # Blues, as in the lecture
     layout = figure(at, "heatmap")["layout"]
     assert layout["height"] == 900 and layout["width"] >= 900
@@ -194,7 +198,7 @@ def test_bundled_list():
 def unicode_list(n_chars: int, copies: int = 1):
     """A word list whose vocabulary has n_chars characters besides '.', each word `copies` times."""
     chars = [chr(c) for c in range(ord("a"), ord("z") + 1)] + [chr(c) for c in range(0xE0, 0xFF) if c != 0xF7]
-    return parse_text("\n".join("".join(chars[i:i + 3]) for i in range(n_chars - 2) for _ in range(copies)))
+    return parse_text("\n".join("".join(chars[i : i + 3]) for i in range(n_chars - 2) for _ in range(copies)))
 
 
 def test_thirty_five_characters_are_still_labelled_smaller():

@@ -1,9 +1,14 @@
 """The dataset view (/): the list's figures, its charts, and one word turned into the lecture's xs and ys."""
+
 import json
 from collections import Counter
 
+import pytest
+
 from bigram_core import parse_text
 from tests.apptest import assert_clean, open_page
+
+pytestmark = pytest.mark.apptest
 
 
 def metrics(at) -> dict[str, tuple[str, str]]:

@@ -1,9 +1,13 @@
 """The /exercises view in AppTest: E01–E05 render with the library's numbers, and the controls move them."""
 
+import pytest
+
 from bigram_core import parse_text
 from bigram_core.splits import split
 from bigram_core.tuning import tune
 from tests.apptest import assert_clean, metrics, open_page
+
+pytestmark = pytest.mark.apptest
 
 
 def values(at, label: str) -> list[str]:
@@ -16,10 +20,12 @@ def test_renders_the_lectures_answers(lecture):
     assert_clean(at)
     assert at.title[0].value == "Exercises"
     assert [h.value for h in at.header] == [
-        "E01 · A context of n − 1 characters", "E02 · Train, dev and test",
+        "E01 · A context of n − 1 characters",
+        "E02 · Train, dev and test",
         "E03 · Tune the smoothing k and the regularisation λ on dev",
         "E04 · Index rows instead of multiplying by one-hots",
-        "E05 · F.cross_entropy instead of the manual softmax"]
+        "E05 · F.cross_entropy instead of the manual softmax",
+    ]
     m = metrics(at)
     runs = {n: tune(split(lecture.words), n) for n in (2, 3, 4)}
     assert [m[f"Test NLL, n = {n}"] for n in (2, 3, 4)] == [f"{runs[n].test_nll:.4f}" for n in (2, 3, 4)]
@@ -67,6 +73,8 @@ def test_an_order_too_large_for_the_vocabulary_is_an_error_not_a_crash():
     words = parse_text("\n".join(letters[i:] + letters[:i] for i in range(len(letters))))
     at = open_page("exercises", words)
     assert_clean(at)
-    assert any("Order 4 on 101 characters is a table of 101^3 × 101 = 104,060,401 cells, more than the" in e.value
-               for e in at.error)  # E01's default: 2, 3, 4
+    assert any(
+        "Order 4 on 101 characters is a table of 101^3 × 101 = 104,060,401 cells, more than the" in e.value
+        for e in at.error
+    )  # E01's default: 2, 3, 4
     assert "Test NLL, n = 3" in metrics(at) and "Test NLL, n = 4" not in metrics(at)

@@ -1,10 +1,13 @@
 """The Name generator view: the lecture's names from counts and from the net, NLL and novelty, trace, bad input."""
+
 import json
 
 import pytest
 
 from bigram_core import breakdown, probabilities, sample
 from tests.apptest import assert_clean, metrics, open_page, shown
+
+pytestmark = pytest.mark.apptest
 
 LECTURE_COUNTS = ["cexze", "momasurailezitynn", "konimittain", "llayn", "ka"]
 
@@ -69,7 +72,9 @@ def test_prefix(five):
     five.text_input(key="gen_prefix").input("jQ").run()
     assert_clean(five)
     assert [e.value for e in five.error] == [
-        "'jQ' has 'Q' at position 2, which is not in the vocabulary ('abcdefghijklmnopqrstuvwxyz' and '.'). Did you mean 'jq'?"]
+        "'jQ' has 'Q' at position 2, which is not in the vocabulary ('abcdefghijklmnopqrstuvwxyz' and '.'). "
+        "Did you mean 'jq'?"
+    ]
 
 
 def test_temperature(five):

@@ -1,10 +1,13 @@
 """The Lesson view: every chapter renders the numbers its cell printed; Previous, Next, the list and the URL."""
+
 import pytest
 
 from bigram_core.lesson import CHAPTERS, run
 from tests.apptest import assert_clean, open_page
 from tests.test_lesson import LECTURE, number
 from ui.format import md
+
+pytestmark = pytest.mark.apptest
 
 LAST = len(CHAPTERS)
 
@@ -75,6 +78,7 @@ def test_the_bundled_list_runs_every_chapter():
 
 def test_a_big_list_says_its_loops_run_on_a_sample():
     from bigram_core import parse_text
+
     words = parse_text("\n".join(["abcdefgh"] * 40_000), "big.txt")
     at = open_page("lesson", words, chapter=str(number("Counting in a dictionary")))
     assert_clean(at)

@@ -1,8 +1,11 @@
 """The /smoothing view in AppTest: it renders on the lecture's list and the bundled one, k and λ move the numbers."""
+
 import pytest
 
 from bigram_core import parse_text
 from tests.apptest import assert_clean, metrics, open_page
+
+pytestmark = pytest.mark.apptest
 
 
 def matching_ks(at) -> list[float]:
@@ -69,8 +72,12 @@ def test_renders_on_the_bundled_list():
     at = open_page("smoothing")
     assert_clean(at)
     m = metrics(at)
-    assert set(m) == {"NLL · counts, k = 1", "NLL · net, λ = 0.01", "k that matches λ = 0.01",
-                      "Mean KL(P_k ‖ net), your pair"}
+    assert set(m) == {
+        "NLL · counts, k = 1",
+        "NLL · net, λ = 0.01",
+        "k that matches λ = 0.01",
+        "Mean KL(P_k ‖ net), your pair",
+    }
     assert 2.4 < float(m["NLL · counts, k = 1"]) < float(m["NLL · net, λ = 0.01"]) < 3.2958
     ks = matching_ks(at)
     assert ks == sorted(set(ks)) and len(ks) == len(at.select_slider(key="reg").options)

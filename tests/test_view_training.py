@@ -3,6 +3,7 @@
 AppTest never fires the browser's timer, but it runs the live fragment inline on every full run, and each
 run trains one time-boxed slice, so calling at.run() again plays the part of the timer (run_until_done).
 """
+
 import math
 import time
 
@@ -13,13 +14,9 @@ import torch
 from bigram_core import parse_text
 from tests.apptest import assert_clean, metrics, open_page, run_until_done, running
 
+pytestmark = pytest.mark.apptest
+
 SAMPLED_NAMES = ["`cexze.`", "`momasurailezityha.`", "`konimittain.`", "`llayn.`", "`ka.`"]
-
-
-
-
-
-
 
 
 @pytest.fixture

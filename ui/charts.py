@@ -3,6 +3,7 @@
 Plotly draws what is drawn once; Vega-Lite draws what changes during a live run, because Streamlit updates a
 Vega-Lite chart's data in place while its spec stays the same (a plotly chart is drawn anew and blanks meanwhile).
 """
+
 from typing import Any
 
 import numpy as np
@@ -61,30 +62,62 @@ def matrix_heatmap(
     )
     fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10})
     fig.update_xaxes(side="top", type="category", title_text="next character", tickfont={"size": 11})
-    fig.update_yaxes(autorange="reversed", type="category", title_text="previous character", tickfont={"size": 11},
-                     scaleanchor="x")
+    fig.update_yaxes(
+        autorange="reversed", type="category", title_text="previous character", tickfont={"size": 11}, scaleanchor="x"
+    )
     return fig
 
 
 def next_char_bars(row: torch.Tensor, vocab: Vocabulary, title: str = "", color: str = "#1f77b4") -> go.Figure:
     """One row of P (V,): the distribution over the next character, one bar per character."""
-    fig = go.Figure(go.Bar(x=list(vocab.itos), y=row.numpy(), marker_color=color,
-                           hovertemplate="%{x}: %{y:.4f}<extra></extra>"))
-    fig.update_layout(title=title, height=300, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      yaxis_title="P(next)", xaxis={"type": "category"})
+    fig = go.Figure(
+        go.Bar(x=list(vocab.itos), y=row.numpy(), marker_color=color, hovertemplate="%{x}: %{y:.4f}<extra></extra>")
+    )
+    fig.update_layout(
+        title=title,
+        height=300,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        yaxis_title="P(next)",
+        xaxis={"type": "category"},
+    )
     return fig
 
 
-def examples_heatmap(Z: torch.Tensor, rows: list[str], vocab: Vocabulary, *, colorscale: str, texttemplate: str,
-                     hover: str, zmin=None, zmax=None, zmid=None, labels: torch.Tensor | None = None) -> go.Figure:
+def examples_heatmap(
+    Z: torch.Tensor,
+    rows: list[str],
+    vocab: Vocabulary,
+    *,
+    colorscale: str,
+    texttemplate: str,
+    hover: str,
+    zmin=None,
+    zmax=None,
+    zmid=None,
+    labels: torch.Tensor | None = None,
+) -> go.Figure:
     """Z (n, V), one row per example, as an image; `labels` (n,) outlines each example's correct next character."""
-    fig = go.Figure(go.Heatmap(z=Z.numpy(), x=list(vocab.itos), y=rows, colorscale=colorscale, zmin=zmin,
-                               zmax=zmax, zmid=zmid, texttemplate=texttemplate, textfont={"size": 11},
-                               hovertemplate=hover + "<extra></extra>", xgap=1, ygap=1,
-                               colorbar={"thickness": 10}))
+    fig = go.Figure(
+        go.Heatmap(
+            z=Z.numpy(),
+            x=list(vocab.itos),
+            y=rows,
+            colorscale=colorscale,
+            zmin=zmin,
+            zmax=zmax,
+            zmid=zmid,
+            texttemplate=texttemplate,
+            textfont={"size": 11},
+            hovertemplate=hover + "<extra></extra>",
+            xgap=1,
+            ygap=1,
+            colorbar={"thickness": 10},
+        )
+    )
     for i, y in enumerate([] if labels is None else labels.tolist()):
-        fig.add_shape(type="rect", x0=y - 0.5, x1=y + 0.5, y0=i - 0.5, y1=i + 0.5,
-                      line={"color": COLORS["mark"], "width": 2})
+        fig.add_shape(
+            type="rect", x0=y - 0.5, x1=y + 0.5, y0=i - 0.5, y1=i + 0.5, line={"color": COLORS["mark"], "width": 2}
+        )
     fig.update_layout(height=110 + 30 * len(rows), margin={"l": 10, "r": 10, "t": 30, "b": 10})
     fig.update_xaxes(side="top", type="category", title_text="character", tickfont={"size": 12})
     fig.update_yaxes(autorange="reversed", type="category", title_text="example")
@@ -93,52 +126,107 @@ def examples_heatmap(Z: torch.Tensor, rows: list[str], vocab: Vocabulary, *, col
 
 # --- live charts (Vega-Lite) -----------------------------------------------------------------------------------
 
-def loss_curve(steps: list[int], losses: list[float], nlls: list[float], target: int, reference: float,
-               start: float, log: bool = False) -> dict:
+
+def loss_curve(
+    steps: list[int],
+    losses: list[float],
+    nlls: list[float],
+    target: int,
+    reference: float,
+    start: float,
+    log: bool = False,
+) -> dict:
     """The loss and the data NLL per step, and the counts model's NLL as a floor, as a Vega-Lite spec.
 
     Only the datasets change from one redraw to the next (the x axis is as long as the run, the y axis spans
     the floor and the `start` loss from the first frame), so the chart is updated in place and does not rescale.
     """
     curve = pd.DataFrame({"step": steps, "loss = NLL + λ·mean(W²)": losses, "data NLL": nlls}).melt(
-        "step", var_name="curve", value_name="value")
-    y: dict[str, Any] = {"field": "value", "type": "quantitative", "title": "loss",
-         "scale": {"type": "log"} if log else {"zero": False}}
+        "step", var_name="curve", value_name="value"
+    )
+    y: dict[str, Any] = {
+        "field": "value",
+        "type": "quantitative",
+        "title": "loss",
+        "scale": {"type": "log"} if log else {"zero": False},
+    }
     legend = {"orient": "top", "title": None, "labelFontSize": FONT}
     return {
-        "datasets": {"curve": curve, "floor": pd.DataFrame({"value": [reference],
-                                                            "label": [f"counts model, k = 0: {reference:.4f}"]}),
-                     "frame": pd.DataFrame({"value": [reference, start]})},
+        "datasets": {
+            "curve": curve,
+            "floor": pd.DataFrame({"value": [reference], "label": [f"counts model, k = 0: {reference:.4f}"]}),
+            "frame": pd.DataFrame({"value": [reference, start]}),
+        },
         "height": LOSS_CURVE_PX,
         "config": {"axis": {"labelFontSize": FONT, "titleFontSize": FONT}},
         "layer": [
-            {"data": {"name": "curve"}, "mark": {"type": "line", "strokeWidth": 2.5, "clip": True},
-             "encoding": {
-                 "x": {"field": "step", "type": "quantitative", "scale": {"domain": [0, target]}, "title": "step"},
-                 "y": y,
-                 "color": {"field": "curve", "type": "nominal", "legend": legend,
-                           "scale": {"range": [COLORS["nll"], COLORS["loss"]]}},
-                 "strokeDash": {"field": "curve", "type": "nominal", "legend": None,
-                                "scale": {"range": [[6, 3], [1, 0]]}},
-                 "tooltip": [{"field": "step"}, {"field": "curve"}, {"field": "value", "format": ".4f"}]}},
-            {"data": {"name": "floor"}, "mark": {"type": "rule", "strokeDash": [2, 3], "color": COLORS["reference"]},
-             "encoding": {"y": y}},
-            {"data": {"name": "floor"}, "mark": {"type": "text", "align": "right", "baseline": "top", "dy": 4,
-                                                 "x": "width", "fontSize": FONT - 1, "color": COLORS["reference"]},
-             "encoding": {"y": y, "text": {"field": "label"}}},
+            {
+                "data": {"name": "curve"},
+                "mark": {"type": "line", "strokeWidth": 2.5, "clip": True},
+                "encoding": {
+                    "x": {"field": "step", "type": "quantitative", "scale": {"domain": [0, target]}, "title": "step"},
+                    "y": y,
+                    "color": {
+                        "field": "curve",
+                        "type": "nominal",
+                        "legend": legend,
+                        "scale": {"range": [COLORS["nll"], COLORS["loss"]]},
+                    },
+                    "strokeDash": {
+                        "field": "curve",
+                        "type": "nominal",
+                        "legend": None,
+                        "scale": {"range": [[6, 3], [1, 0]]},
+                    },
+                    "tooltip": [{"field": "step"}, {"field": "curve"}, {"field": "value", "format": ".4f"}],
+                },
+            },
+            {
+                "data": {"name": "floor"},
+                "mark": {"type": "rule", "strokeDash": [2, 3], "color": COLORS["reference"]},
+                "encoding": {"y": y},
+            },
+            {
+                "data": {"name": "floor"},
+                "mark": {
+                    "type": "text",
+                    "align": "right",
+                    "baseline": "top",
+                    "dy": 4,
+                    "x": "width",
+                    "fontSize": FONT - 1,
+                    "color": COLORS["reference"],
+                },
+                "encoding": {"y": y, "text": {"field": "label"}},
+            },
             {"data": {"name": "frame"}, "mark": {"type": "point", "opacity": 0}, "encoding": {"y": y}},
         ],
     }
 
 
-def live_heatmap(Z: torch.Tensor, vocab: Vocabulary, *, title: str, scheme: str, domain: tuple[float, float],
-                 value: str, raw: torch.Tensor | None = None, reverse: bool = False) -> dict:
+def live_heatmap(
+    Z: torch.Tensor,
+    vocab: Vocabulary,
+    *,
+    title: str,
+    scheme: str,
+    domain: tuple[float, float],
+    value: str,
+    raw: torch.Tensor | None = None,
+    reverse: bool = False,
+) -> dict:
     """Z (V, V) as a Vega-Lite heatmap on a fixed colour domain (so it updates in place); the tooltip shows
     `raw` (V, V), the unscaled values, when Z is a scaled copy."""
     chars = list(vocab.itos)  # Vega-Lite draws text as text, and its tooltip escapes HTML
     V = len(chars)
-    cells = pd.DataFrame({"prev": np.repeat(chars, V), "next": np.tile(chars, V), "z": Z.flatten().numpy(),
-                          value: (Z if raw is None else raw).flatten().numpy()})
+    cells = pd.DataFrame(
+        {
+            "prev": np.repeat(chars, V),
+            "next": np.tile(chars, V),
+            "z": Z.flatten().numpy(),
+            value: (Z if raw is None else raw).flatten().numpy(),
+        }
+    )
     axis = {"labelFontSize": FONT - 3, "labelAngle": 0, "titleFontSize": FONT, "labelOverlap": False}
     return {
         "datasets": {"cells": cells},
@@ -147,14 +235,26 @@ def live_heatmap(Z: torch.Tensor, vocab: Vocabulary, *, title: str, scheme: str,
         "title": {"text": title, "fontSize": FONT + 1, "anchor": "start"},
         "mark": {"type": "rect"},
         "encoding": {
-            "x": {"field": "next", "type": "ordinal", "title": "next character", "axis": {"orient": "top"},
-                  "sort": chars},
+            "x": {
+                "field": "next",
+                "type": "ordinal",
+                "title": "next character",
+                "axis": {"orient": "top"},
+                "sort": chars,
+            },
             "y": {"field": "prev", "type": "ordinal", "title": "previous character", "sort": chars},
-            "color": {"field": "z", "type": "quantitative", "title": None,
-                      "scale": {"scheme": scheme, "domain": list(domain), "reverse": reverse},
-                      "legend": None},  # a legend takes its room from the rows; the caption names the scale
-            "tooltip": [{"field": "prev", "title": "previous"}, {"field": "next", "title": "next"},
-                        {"field": value, "format": ".5f"}],
+            "color": {
+                "field": "z",
+                "type": "quantitative",
+                "title": None,
+                "scale": {"scheme": scheme, "domain": list(domain), "reverse": reverse},
+                "legend": None,
+            },  # a legend takes its room from the rows; the caption names the scale
+            "tooltip": [
+                {"field": "prev", "title": "previous"},
+                {"field": "next", "title": "next"},
+                {"field": value, "format": ".5f"},
+            ],
         },
         "config": {"axis": axis, "view": {"strokeWidth": 0}},
     }

@@ -6,6 +6,7 @@ as markdown, where `![x](https://…)` loads an image from anywhere and `[x](htt
 link; plotly renders chart text as HTML, where `<a href=…>` is a link. md(), code() and plotly_text()
 keep such text literal.
 """
+
 import html
 import math
 import re
@@ -67,5 +68,6 @@ def md_with_urls(text: str) -> str:
     would break it when copied, and a code span needs none."""
     parts = _URL.split(text)
     urls = _URL.findall(text)
-    return "".join(md(part) + (code(url) if i < len(urls) else "") for i, (part, url)
-                   in enumerate(zip(parts, urls + [""])))
+    return "".join(
+        md(part) + (code(url) if i < len(urls) else "") for i, (part, url) in enumerate(zip(parts, urls + [""]))
+    )

@@ -2,6 +2,7 @@
 
 The numbers are the cell's; a picture only draws them, with the shared builders of ui/charts.py.
 """
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -48,15 +49,20 @@ def _rows(xs: torch.Tensor, words: WordList) -> list[str]:
 def lengths(run: Run, words: WordList) -> None:
     counts = np.bincount(run.values["lengths"])
     ticks = np.nonzero(counts)[0]
-    st.plotly_chart(_bars(ticks, counts[ticks], "How many names have each length", yaxis_title="names",
-                          xaxis_title="length"))
+    st.plotly_chart(
+        _bars(ticks, counts[ticks], "How many names have each length", yaxis_title="names", xaxis_title="length")
+    )
 
 
 def dict_table(run: Run, words: WordList) -> None:
     b = sorted(run.values["b"].items(), key=lambda kv: -kv[1])
-    st.dataframe(pd.DataFrame({"first": [p[0] for p, _ in b], "second": [p[1] for p, _ in b],
-                               "count": [c for _, c in b]}, index=pd.RangeIndex(1, len(b) + 1, name="rank")),
-                 height=340)
+    st.dataframe(
+        pd.DataFrame(
+            {"first": [p[0] for p, _ in b], "second": [p[1] for p, _ in b], "count": [c for _, c in b]},
+            index=pd.RangeIndex(1, len(b) + 1, name="rank"),
+        ),
+        height=340,
+    )
 
 
 def n28(run: Run, words: WordList) -> None:
@@ -71,8 +77,9 @@ def heatmap(run: Run, words: WordList) -> None:
     text = np.char.add(np.char.add(np.char.add(chars[:, None], chars[None, :]), "<br>"), N.numpy().astype(str))
     fig = _square(matrix_heatmap(N, words.vocab, text=text if V <= 30 else None, colorbar="count", font_size=9))
     # theme=None, as on /counts: Streamlit's theming of 729 labelled cells costs the browser ~0.7 s
-    fig.update_layout(template="plotly_white", font_family="Source Sans Pro, sans-serif",
-                      margin={"l": 70, "r": 10, "t": 70, "b": 10})
+    fig.update_layout(
+        template="plotly_white", font_family="Source Sans Pro, sans-serif", margin={"l": 70, "r": 10, "t": 70, "b": 10}
+    )
     st.plotly_chart(fig, theme=None, width="content")
 
 
@@ -83,16 +90,23 @@ def row(run: Run, words: WordList) -> None:
 def tiny(run: Run, words: WordList) -> None:
     p, draws = run.values["p"], run.values["draws"]
     seen = torch.bincount(draws, minlength=3) / len(draws)
-    fig = go.Figure([go.Bar(x=["0", "1", "2"], y=p.numpy(), name="p", marker_color=BAR),
-                     go.Bar(x=["0", "1", "2"], y=seen.numpy(), name=f"share of the {len(draws)} draws",
-                            marker_color=HIGHLIGHT)])
+    fig = go.Figure(
+        [
+            go.Bar(x=["0", "1", "2"], y=p.numpy(), name="p", marker_color=BAR),
+            go.Bar(x=["0", "1", "2"], y=seen.numpy(), name=f"share of the {len(draws)} draws", marker_color=HIGHLIGHT),
+        ]
+    )
     st.plotly_chart(_layout(fig, barmode="group", title="p and what was drawn", xaxis={"type": "category"}))
 
 
 def row_sums(run: Run, words: WordList) -> None:
     x = [plotly_text(c) for c in words.vocab.itos]
-    fig = go.Figure([go.Bar(x=x, y=run.values["P"].sum(1).numpy(), name="keepdim=True", marker_color=BAR),
-                     go.Bar(x=x, y=run.values["wrong"].sum(1).numpy(), name="without keepdim", marker_color=WRONG)])
+    fig = go.Figure(
+        [
+            go.Bar(x=x, y=run.values["P"].sum(1).numpy(), name="keepdim=True", marker_color=BAR),
+            go.Bar(x=x, y=run.values["wrong"].sum(1).numpy(), name="without keepdim", marker_color=WRONG),
+        ]
+    )
     st.plotly_chart(_layout(fig, barmode="group", title="Row sums P.sum(1)", xaxis={"type": "category"}))
 
 
@@ -100,9 +114,17 @@ def word_table(run: Run, words: WordList) -> None:
     """The impossible word bigram by bigram, from bigram_core.breakdown under the same P (k = 0)."""
     wordq = impossible_word(words.vocab, words.counts, words.words)[1]
     b = breakdown(wordq, probabilities(words.counts, 0), words.counts, words.vocab)
-    st.dataframe(pd.DataFrame({"bigram": [r.pair for r in b.bigrams], "count": [r.count for r in b.bigrams],
-                               "P": [f"{r.prob:.4f}" for r in b.bigrams], "−log P": [num(r.nll) for r in b.bigrams]}),
-                 hide_index=True)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "bigram": [r.pair for r in b.bigrams],
+                "count": [r.count for r in b.bigrams],
+                "P": [f"{r.prob:.4f}" for r in b.bigrams],
+                "−log P": [num(r.nll) for r in b.bigrams],
+            }
+        ),
+        hide_index=True,
+    )
 
 
 def smoothed_row(run: Run, words: WordList) -> None:
@@ -118,8 +140,14 @@ def drift(run: Run, words: WordList) -> None:
     exact = np.cumsum(logp.double().numpy())  # the same logs, summed in float64
     step = max(1, len(running) // MAX_POINTS)
     fig = go.Figure(go.Scatter(x=np.arange(len(running))[::step], y=(running - exact)[::step], mode="lines"))
-    st.plotly_chart(_layout(fig, title="float32 running sum − float64 running sum (k = 1)",
-                            xaxis_title="bigrams added", yaxis_title="drift"))
+    st.plotly_chart(
+        _layout(
+            fig,
+            title="float32 running sum − float64 running sum (k = 1)",
+            xaxis_title="bigrams added",
+            yaxis_title="drift",
+        )
+    )
 
 
 def onehot(run: Run, words: WordList) -> None:
@@ -129,13 +157,26 @@ def onehot(run: Run, words: WordList) -> None:
 
 
 def neuron(run: Run, words: WordList) -> None:
-    st.plotly_chart(_bars(_rows(run.values["xs"], words), run.values["out"][:, 0].numpy(),
-                          "xenc @ W: one number per example", xaxis_title="example: input"))
+    st.plotly_chart(
+        _bars(
+            _rows(run.values["xs"], words),
+            run.values["out"][:, 0].numpy(),
+            "xenc @ W: one number per example",
+            xaxis_title="example: input",
+        )
+    )
 
 
 def logits(run: Run, words: WordList) -> None:
-    fig = matrix_heatmap(run.values["logits"], words.vocab, rows=_rows(run.values["xs"], words),
-                         colorscale="RdBu", zmid=0, colorbar="logit", hover="%{y} → %{x}: %{z:.4f}")
+    fig = matrix_heatmap(
+        run.values["logits"],
+        words.vocab,
+        rows=_rows(run.values["xs"], words),
+        colorscale="RdBu",
+        zmid=0,
+        colorbar="logit",
+        hover="%{y} → %{x}: %{z:.4f}",
+    )
     fig.update_xaxes(title_text="neuron j (one per next character)")
     st.plotly_chart(_examples(fig, len(run.values["xs"])))
 
@@ -148,18 +189,25 @@ def softmax(run: Run, words: WordList) -> None:
 
 def nlls(run: Run, words: WordList) -> None:
     chars = "." + words.words[0] + "."
-    pairs = [chars[i:i + 2] for i in range(len(chars) - 1)]
-    st.plotly_chart(_bars(pairs, run.values["nlls"].numpy(), "−log p of the correct next character",
-                          yaxis_title="nll"))
+    pairs = [chars[i : i + 2] for i in range(len(chars) - 1)]
+    st.plotly_chart(_bars(pairs, run.values["nlls"].numpy(), "−log p of the correct next character", yaxis_title="nll"))
 
 
 def grad(run: Run, words: WordList) -> None:
-    fig = matrix_heatmap(run.values["W.grad"], words.vocab, colorscale="RdBu", zmid=0, colorbar="W.grad",
-                         hover="W.grad[%{y}, %{x}] = %{z:.5f}")
+    fig = matrix_heatmap(
+        run.values["W.grad"],
+        words.vocab,
+        colorscale="RdBu",
+        zmid=0,
+        colorbar="W.grad",
+        hover="W.grad[%{y}, %{x}] = %{z:.5f}",
+    )
     fig.update_yaxes(title_text="input character (row of W)").update_xaxes(title_text="neuron (column of W)")
     st.plotly_chart(_square(fig), width="content")
-    st.caption("W.grad after the last backward. Red: a negative gradient, so the step −0.1 · W.grad raises that "
-               "weight, as it does for each example's correct next character.")
+    st.caption(
+        "W.grad after the last backward. Red: a negative gradient, so the step −0.1 · W.grad raises that "
+        "weight, as it does for each example's correct next character."
+    )
 
 
 def losses(run: Run, words: WordList) -> None:
@@ -170,18 +218,44 @@ def losses(run: Run, words: WordList) -> None:
 
 def same(run: Run, words: WordList) -> None:
     P, P_net = run.values["P"].flatten().numpy(), run.values["P_net"].flatten().numpy()
-    fig = go.Figure([go.Scatter(x=P, y=P_net, mode="markers", marker={"size": 5, "opacity": 0.6}, name="cells"),
-                     go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line={"dash": "dot", "color": "grey"},
-                                name="P_net = P")])
-    st.plotly_chart(_layout(fig, 420, title="Every cell: the counts' P against the net's",
-                            xaxis_title="P (counts, k = 1)",
-                            yaxis_title="P_net (softmax W)", showlegend=False))
+    fig = go.Figure(
+        [
+            go.Scatter(x=P, y=P_net, mode="markers", marker={"size": 5, "opacity": 0.6}, name="cells"),
+            go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line={"dash": "dot", "color": "grey"}, name="P_net = P"),
+        ]
+    )
+    st.plotly_chart(
+        _layout(
+            fig,
+            420,
+            title="Every cell: the counts' P against the net's",
+            xaxis_title="P (counts, k = 1)",
+            yaxis_title="P_net (softmax W)",
+            showlegend=False,
+        )
+    )
 
 
-PICTURES = {"lengths": lengths, "dict": dict_table, "N28": n28, "heatmap": heatmap, "row": row, "tiny": tiny,
-            "row_sums": row_sums, "breakdown": word_table, "smoothed_row": smoothed_row, "drift": drift,
-            "onehot": onehot, "neuron": neuron, "logits": logits, "softmax": softmax, "nlls": nlls, "grad": grad,
-            "losses": losses, "same": same}
+PICTURES = {
+    "lengths": lengths,
+    "dict": dict_table,
+    "N28": n28,
+    "heatmap": heatmap,
+    "row": row,
+    "tiny": tiny,
+    "row_sums": row_sums,
+    "breakdown": word_table,
+    "smoothed_row": smoothed_row,
+    "drift": drift,
+    "onehot": onehot,
+    "neuron": neuron,
+    "logits": logits,
+    "softmax": softmax,
+    "nlls": nlls,
+    "grad": grad,
+    "losses": losses,
+    "same": same,
+}
 
 
 def draw(picture: str, run: Run, words: WordList) -> None:

@@ -4,6 +4,7 @@ So that a reload, or a link a teacher sends, opens the same list, the server kee
 on disk) for KEEP_SECONDS after its last use, and at most KEEP_BYTES of them, least recently used first out. A
 trained net is not kept: it is retrained from the URL's settings, which is cheap.
 """
+
 import threading
 import time
 from collections import OrderedDict

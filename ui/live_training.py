@@ -6,6 +6,7 @@ Training runs flat out; only how many steps each redraw shows is paced. The lear
 read at every slice, so changing them during a run applies from the next step. Everything lives in a session
 mapping (st.session_state in the app, a plain dict in the tests).
 """
+
 import time
 from collections.abc import MutableMapping
 from dataclasses import dataclass
@@ -28,9 +29,14 @@ MAX_LR = MAX_REG = 1e38  # float32 holds up to 3.4e38: anything larger is inf be
 MAX_STEPS = 100_000
 # The inputs, as the URL names them (/training?lr=10&steps=200&lambda=0.1): the lecture's values by default.
 # λ is `lambda` here: Smoothing's `reg` is a slider over a few values, and one session key cannot serve both.
-PARAMS = (Number("lr", LECTURE["lr"], 0.0, MAX_LR), Number("steps", LECTURE["steps"], 1, MAX_STEPS, integer=True),
-          Number("lambda", LECTURE["reg"], 0.0, MAX_REG), Choice("init", "random", tuple(INITS)),
-          Choice("pace", DEFAULT_PACE, tuple(PACES)), Flag("log"))
+PARAMS = (
+    Number("lr", LECTURE["lr"], 0.0, MAX_LR),
+    Number("steps", LECTURE["steps"], 1, MAX_STEPS, integer=True),
+    Number("lambda", LECTURE["reg"], 0.0, MAX_REG),
+    Choice("init", "random", tuple(INITS)),
+    Choice("pace", DEFAULT_PACE, tuple(PACES)),
+    Flag("log"),
+)
 DEFAULTS = {p.key: p.default for p in PARAMS}
 
 
@@ -82,8 +88,12 @@ class LiveTraining:
     def settings(self) -> dict:
         """The inputs as the session holds them (callbacks run before the widgets are drawn again)."""
         s = self.session
-        return {"lr": float(s["lr"]), "reg": float(s["lambda"]), "seed": int(s.get("seed", state.SEED)),
-                "init": INITS[s["init"]]}
+        return {
+            "lr": float(s["lr"]),
+            "reg": float(s["lambda"]),
+            "seed": int(s.get("seed", state.SEED)),
+            "init": INITS[s["init"]],
+        }
 
     def pace(self) -> float | None:
         return PACES[self.session["pace"]]

@@ -1,4 +1,5 @@
 """The download of a view's notebook (bigram_core.notebook), built only when it is clicked."""
+
 import functools
 from collections.abc import Callable
 
@@ -18,7 +19,9 @@ from bigram_core.notebook import (
 from . import state
 
 BUILDERS: dict[str, Callable[..., NotebookNode]] = {
-    "breakdown": breakdown_notebook, "counts": counts_notebook, "training": training_notebook,
+    "breakdown": breakdown_notebook,
+    "counts": counts_notebook,
+    "training": training_notebook,
     "generator": generator_notebook,
 }
 
@@ -36,7 +39,13 @@ def offer(view: str, words: WordList, where=st, **settings) -> None:
     """A button that downloads the notebook rebuilding `view` with `settings`. Streamlit calls the builder on the
     click, on a thread of its own, so every setting is read now and a rerun costs nothing."""
     build = functools.partial(BUILDERS[view], words.words, words.name, **settings)
-    where.download_button("Notebook", lambda: to_bytes(build()), file_name=f"bigram_{view}.ipynb",
-                          mime="application/x-ipynb+json", icon=":material/download:", on_click="ignore",
-                          help="A Jupyter notebook that rebuilds this view with its current settings in plain "
-                               "PyTorch, the word list inside.")
+    where.download_button(
+        "Notebook",
+        lambda: to_bytes(build()),
+        file_name=f"bigram_{view}.ipynb",
+        mime="application/x-ipynb+json",
+        icon=":material/download:",
+        on_click="ignore",
+        help="A Jupyter notebook that rebuilds this view with its current settings in plain "
+        "PyTorch, the word list inside.",
+    )

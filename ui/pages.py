@@ -1,4 +1,5 @@
 """The views, in the lecture's order: the one list the router, the tests and the benchmarks read."""
+
 from dataclasses import dataclass
 
 
@@ -36,5 +37,9 @@ def navigation():
     """st.navigation over VIEWS, the first one the default."""
     import streamlit as st
 
-    return st.navigation([st.Page(v.script, title=v.title, icon=v.icon, url_path=v.url_path or None,
-                                  default=not v.url_path) for v in VIEWS])
+    return st.navigation(
+        [
+            st.Page(v.script, title=v.title, icon=v.icon, url_path=v.url_path or None, default=not v.url_path)
+            for v in VIEWS
+        ]
+    )

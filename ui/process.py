@@ -12,6 +12,7 @@
   gc.freeze() moves the objects alive once the libraries are loaded into a generation the collector never walks.
   Frozen objects are still freed by reference counting; they live as long as the process anyway.
 """
+
 import ctypes
 import gc
 import platform

@@ -4,10 +4,12 @@ Streamlit answers every unknown path with its index.html, whose assets are linke
 one folder deep (/counts) they resolve to /static, but two deep they resolve under the wrong folder and the
 browser gets a blank white page. The query string is kept, so /breakdown/x?word=emma opens /breakdown?word=emma.
 """
+
 from starlette.responses import RedirectResponse
 
 # Streamlit's own path segments (_stcore, media, component, static, app/static, auth): a path with one anywhere is
-# never redirected, since the browser finds the server's base by probing /<view>/_stcore/health and then /_stcore/health.
+# never redirected, since the browser finds the server's base by probing /<view>/_stcore/health and then
+# /_stcore/health.
 STREAMLIT_PREFIXES = frozenset({"_stcore", "media", "component", "static", "app", "auth", "oauth2callback"})
 
 
@@ -28,7 +30,7 @@ class DeepLinks:
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
             root = scope.get("root_path", "")
-            target = redirect_target(scope["path"][len(root):], scope.get("query_string", b"").decode("latin-1"))
+            target = redirect_target(scope["path"][len(root) :], scope.get("query_string", b"").decode("latin-1"))
             if target is not None:
                 await RedirectResponse(root + target, status_code=307)(scope, receive, send)
                 return

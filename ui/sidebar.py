@@ -1,4 +1,5 @@
 """The sidebar every page shares: which word list is loaded, how to load another, the seed, a link to share."""
+
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -43,16 +44,18 @@ def render() -> None:
         words = state.words()
         st.markdown("#### Word list")
         note = case_note(words)
-        st.markdown(f"**{md(words.name)}**  \n{count(len(words.words), 'word')} · "
-                    f"{count(len(words.vocab), 'character')} · {size(words.nbytes)}"
-                    + (f"  \n{md(note)}" if note else ""))  # one element, so nothing below it moves
+        st.markdown(
+            f"**{md(words.name)}**  \n{count(len(words.words), 'word')} · "
+            f"{count(len(words.vocab), 'character')} · {size(words.nbytes)}" + (f"  \n{md(note)}" if note else "")
+        )  # one element, so nothing below it moves
         if message := st.session_state.pop("startup_error", None):
             st.error(md_with_urls(message))
         # Keyed, and the error goes inside it: an element inserted above would make the browser redraw the
         # expander as a new, collapsed one, taking the chosen file with it.
         with st.expander("Load another word list", key="load_list"):
-            st.file_uploader("Upload a text file: UTF-8, one word per line", type=["txt"], key="upload",
-                             on_change=_on_upload)
+            st.file_uploader(
+                "Upload a text file: UTF-8, one word per line", type=["txt"], key="upload", on_change=_on_upload
+            )
             if message := st.session_state.pop("load_error", None):
                 st.error(md_with_urls(message))
             address = st.selectbox("Or fetch from an allowed address", state.allowed_urls())
@@ -62,12 +65,21 @@ def render() -> None:
                 st.rerun()
             path = state.command_line().data
             if path:
-                st.button(f"Use {md(path)} (from the command line)", on_click=_load,
-                          args=(lambda: state.load_file(path),))
+                st.button(
+                    f"Use {md(path)} (from the command line)", on_click=_load, args=(lambda: state.load_file(path),)
+                )
             st.button("Use the bundled names (SSA 2017)", on_click=_load, args=(state.bundled,))
         url.bind(url.Number("seed", SEED, 0, MAX_SEED, integer=True))
-        st.number_input("Seed", min_value=0, max_value=MAX_SEED, value=SEED, step=1, key="seed", bind="query-params",
-                        help="Seeds W's random init and, separately, a fresh generator for sampling.")
+        st.number_input(
+            "Seed",
+            min_value=0,
+            max_value=MAX_SEED,
+            value=SEED,
+            step=1,
+            key="seed",
+            bind="query-params",
+            help="Seeds W's random init and, separately, a fresh generator for sampling.",
+        )
 
 
 def share() -> None:

@@ -4,6 +4,7 @@ Everything here lives in st.session_state, so it is private to a session and sur
 Caches (st.cache_data) hold only results keyed on hashable inputs, and hand every reader its own copy
 (they are pickled), so no tensor is shared between sessions; see word_list_cache for whose they are.
 """
+
 import argparse
 import functools
 import sys
@@ -88,8 +89,10 @@ def linked_words() -> WordList | None:
         return found
     del st.query_params["list"]
     hours = list_store.KEEP_SECONDS // 3600
-    st.session_state["load_error"] = (f"The word list this link names is no longer on this server (uploaded lists "
-                                      f"are kept for {hours} hours after their last use). Showing {startup.name}.")
+    st.session_state["load_error"] = (
+        f"The word list this link names is no longer on this server (uploaded lists "
+        f"are kept for {hours} hours after their last use). Showing {startup.name}."
+    )
     return startup
 
 
@@ -126,6 +129,7 @@ def word_list_cache(max_entries: int):
     same list computes each result once. For an uploaded list it is session-scoped: Streamlit drops it
     when the session ends, so a student's words, and whatever was computed from them, leave with the student.
     """
+
     def decorate(fn):
         shared = st.cache_data(max_entries=max_entries, show_spinner=False)(fn)
         private = st.cache_data(max_entries=max_entries, show_spinner=False, scope="session")(fn)
@@ -171,10 +175,20 @@ K = url.Number("k", 1.0, 0.0, MAX_SMOOTHING)  # one smoothing k for the whole ap
 def smoothing_k(container=st, *, disabled: bool = False, label: str = "Smoothing k") -> float:
     """The app's smoothing k: the same key, bounds and URL parameter on every view, kept across page switches."""
     url.bind(K)
-    k = container.number_input(label, K.lo, K.hi, K.default, step=1.0, format="%g", key="k", bind="query-params",
-                               persist_state="session", disabled=disabled,
-                               help="Fake counts added to every cell of N before each row is normalised: "
-                                    "P = (N + k) / (N + k).sum(1, keepdim=True).")
+    k = container.number_input(
+        label,
+        K.lo,
+        K.hi,
+        K.default,
+        step=1.0,
+        format="%g",
+        key="k",
+        bind="query-params",
+        persist_state="session",
+        disabled=disabled,
+        help="Fake counts added to every cell of N before each row is normalised: "
+        "P = (N + k) / (N + k).sum(1, keepdim=True).",
+    )
     return k + 0.0  # -0 reads 0
 
 

@@ -6,6 +6,7 @@ shown is snapped to the nearest allowed one and said so in a note, never silentl
 view knows is dropped from the address bar. Widgets then take their value from the URL (Streamlit's binding)
 or, for a snapped value, from the session.
 """
+
 import contextlib
 import math
 from collections.abc import Sequence
@@ -55,8 +56,9 @@ class Choice:
         folded = {o.casefold(): o for o in self.options}
         if raw.strip().casefold() in folded:
             return folded[raw.strip().casefold()], None
-        return self.default, (f"?{self.key}={raw} is not one of {', '.join(self.options)}, "
-                              f"so {self.key} is {self.default}.")
+        return self.default, (
+            f"?{self.key}={raw} is not one of {', '.join(self.options)}, so {self.key} is {self.default}."
+        )
 
 
 @dataclass(frozen=True)

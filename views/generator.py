@@ -1,4 +1,5 @@
 """Name generator: sample names from the counts model, the trained net or uniform; trace one name draw by draw."""
+
 import pandas as pd
 import streamlit as st
 import torch
@@ -49,7 +50,9 @@ def trace(samples: list[Sample], vocab) -> None:
     # mix characters and probabilities.
     draws = pd.DataFrame(
         [[d.context for d in s.steps], [d.char for d in s.steps], [f"{d.prob:.4f}" for d in s.steps]],
-        index=["after", "drew", "P"], columns=[str(n) for n in range(1, len(s.steps) + 1)])
+        index=["after", "drew", "P"],
+        columns=[str(n) for n in range(1, len(s.steps) + 1)],
+    )
     st.dataframe(draws.style.apply(lambda col: [CURRENT if col.name == str(j) else ""] * len(col)))
     title = f"Step {j}: after '{plotly_text(step.context)}' it drew '{plotly_text(step.char)}', P = {step.prob:.4f}"
     fig = next_char_bars(step.probs, vocab, title)
@@ -69,17 +72,31 @@ def show(samples: list[Sample], P, words, sampler: str) -> None:
 
     cols = st.columns(3)
     cols[0].metric("New names", f"{new:,} of {len(samples):,}", help="Names that are not in the loaded word list.")
-    cols[1].metric("Mean NLL of these names", num(pooled), delta=f"{pooled - data_nll:+.2f} vs the data's "
-                   f"{data_nll:.2f}", delta_color="inverse", delta_arrow="off",
-                   help="Under the model at temperature 1, over every bigram of the names, '.' at both ends.")
-    cols[2].download_button("Download the names", "".join(s.name + "\n" for s in samples), file_name="names.txt",
-                            mime="text/plain", icon=":material/download:", on_click="ignore")
+    cols[1].metric(
+        "Mean NLL of these names",
+        num(pooled),
+        delta=f"{pooled - data_nll:+.2f} vs the data's {data_nll:.2f}",
+        delta_color="inverse",
+        delta_arrow="off",
+        help="Under the model at temperature 1, over every bigram of the names, '.' at both ends.",
+    )
+    cols[2].download_button(
+        "Download the names",
+        "".join(s.name + "\n" for s in samples),
+        file_name="names.txt",
+        mime="text/plain",
+        icon=":material/download:",
+        on_click="ignore",
+    )
 
-    table = pd.DataFrame({
-        "name": [label(s) for s in samples],
-        "NLL": [b.nll for b in scores],
-        "in the data": [s.name in known for s in samples],
-    }, index=pd.RangeIndex(1, len(samples) + 1))  # numbered as in the trace's name picker
+    table = pd.DataFrame(
+        {
+            "name": [label(s) for s in samples],
+            "NLL": [b.nll for b in scores],
+            "in the data": [s.name in known for s in samples],
+        },
+        index=pd.RangeIndex(1, len(samples) + 1),
+    )  # numbered as in the trace's name picker
     names_col, trace_col = st.columns([1.3, 2], gap="large")
     with names_col:
         st.subheader("Names")
@@ -88,36 +105,81 @@ def show(samples: list[Sample], P, words, sampler: str) -> None:
             st.caption(f"{cut:,} name(s) reached the maximum length before drawing '.', so they were cut (marked …).")
     with trace_col:
         st.subheader("Trace one name")
-        how = "torch.multinomial draw" if sampler == "torch" else "inverse-CDF draw (a float64 uniform u, then " \
+        how = (
+            "torch.multinomial draw"
+            if sampler == "torch"
+            else "inverse-CDF draw (a float64 uniform u, then "
             "the first character whose cumulative probability exceeds u)"
-        st.caption(f"Each step is one {how} from the row of P of the last character; the red bar is the character "
-                   "it drew.")
+        )
+        st.caption(
+            f"Each step is one {how} from the row of P of the last character; the red bar is the character it drew."
+        )
         trace(samples, words.vocab)
 
 
 st.title("Name generator")
-st.write("New names drawn one character at a time: start at '.', draw the next character from that row of P, "
-         "and stop when '.' is drawn.")
+st.write(
+    "New names drawn one character at a time: start at '.', draw the next character from that row of P, "
+    "and stop when '.' is drawn."
+)
 
 words = state.words()
 top = st.columns([1.4, 1, 1, 1])
 model = top[0].radio("Model", MODELS, key="gen_model", horizontal=True, persist_state="session")
 k = state.smoothing_k(top[1], disabled=model != "counts")
-n = top[2].number_input("How many", min_value=0, value=20, step=1, key="gen_n", persist_state="session",
-                        help=f"Up to {MAX_NAMES:,} at a time.")
+n = top[2].number_input(
+    "How many",
+    min_value=0,
+    value=20,
+    step=1,
+    key="gen_n",
+    persist_state="session",
+    help=f"Up to {MAX_NAMES:,} at a time.",
+)
 # No key: the default is the sidebar's seed, and a keyed widget would keep its old value when that changes.
-seed = top[3].number_input("Seed", min_value=0, max_value=2**53 - 1, value=state.seed(), step=1,
-                           help="A fresh torch.Generator seeded with this draws the names, as in the lecture.")
+seed = top[3].number_input(
+    "Seed",
+    min_value=0,
+    max_value=2**53 - 1,
+    value=state.seed(),
+    step=1,
+    help="A fresh torch.Generator seeded with this draws the names, as in the lecture.",
+)
 bottom = st.columns([1.4, 1, 1, 1])
-prefix = bottom[0].text_input("Prefix", "", max_chars=state.MAX_WORD, key="gen_prefix", persist_state="session",
-                              help="Every name starts with these characters; drawing goes on from the last.").strip()
-temperature = bottom[1].number_input("Temperature", min_value=0.0, value=1.0, step=0.1, format="%g",
-                                     key="gen_temperature", persist_state="session",
-                                     help="P ** (1/T), rows renormalised: below 1 sharper, above 1 flatter.")
-max_len = bottom[2].number_input("Maximum length", min_value=1, value=MAX_LEN, step=1, key="gen_max_len",
-                                 persist_state="session", help=f"Up to {MAX_LENGTH} characters.")
-sampler = bottom[3].segmented_control("Sampler", SAMPLERS, default="torch", required=True, key="gen_sampler",
-                                      persist_state="session", help=SAMPLER_NOTE)
+prefix = (
+    bottom[0]
+    .text_input(
+        "Prefix",
+        "",
+        max_chars=state.MAX_WORD,
+        key="gen_prefix",
+        persist_state="session",
+        help="Every name starts with these characters; drawing goes on from the last.",
+    )
+    .strip()
+)
+temperature = bottom[1].number_input(
+    "Temperature",
+    min_value=0.0,
+    value=1.0,
+    step=0.1,
+    format="%g",
+    key="gen_temperature",
+    persist_state="session",
+    help="P ** (1/T), rows renormalised: below 1 sharper, above 1 flatter.",
+)
+max_len = bottom[2].number_input(
+    "Maximum length",
+    min_value=1,
+    value=MAX_LEN,
+    step=1,
+    key="gen_max_len",
+    persist_state="session",
+    help=f"Up to {MAX_LENGTH} characters.",
+)
+sampler = bottom[3].segmented_control(
+    "Sampler", SAMPLERS, default="torch", required=True, key="gen_sampler", persist_state="session", help=SAMPLER_NOTE
+)
 
 P, about = model_probs(model, k)
 st.caption(f"Model: {about}")
@@ -131,11 +193,23 @@ else:
         st.info(f"Cutting names at {MAX_LENGTH} characters, the longest this page draws.")
     try:
         with st.spinner("Drawing names …"):
-            samples = sample(P, words.vocab, min(n, MAX_NAMES), seed, temperature, prefix, min(max_len, MAX_LENGTH),
-                             sampler=sampler)
+            samples = sample(
+                P, words.vocab, min(n, MAX_NAMES), seed, temperature, prefix, min(max_len, MAX_LENGTH), sampler=sampler
+            )
     except BigramError as e:
         st.error(md(str(e)))
     else:
         show(samples, P, words, sampler)
-        notebook.offer("generator", words, model=model, k=k, n=min(n, MAX_NAMES), seed=seed, temperature=temperature,
-                       prefix=prefix, max_len=min(max_len, MAX_LENGTH), sampler=sampler, net=notebook.net_settings())
+        notebook.offer(
+            "generator",
+            words,
+            model=model,
+            k=k,
+            n=min(n, MAX_NAMES),
+            seed=seed,
+            temperature=temperature,
+            prefix=prefix,
+            max_len=min(max_len, MAX_LENGTH),
+            sampler=sampler,
+            net=notebook.net_settings(),
+        )

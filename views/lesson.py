@@ -3,6 +3,7 @@
 Each chapter is a sentence, a short cell of PyTorch that runs (bigram_core.lesson), the picture of what it
 made and the numbers it printed, in large type. The chapter number lives in the URL, so a teacher can send one.
 """
+
 import streamlit as st
 
 from bigram_core import WordList
@@ -40,14 +41,34 @@ def chapter_from_url() -> int:
 # Previous / the chapter list / Next; ← and → turn the page as well.
 def navigation(number: int) -> None:
     prev, pick, nxt = st.columns([1, 4, 1], vertical_alignment="bottom")
-    prev.button("Previous", on_click=go, args=(number - 1,), disabled=number == 1,
-                shortcut="left", width="stretch", key="lesson_prev")
-    nxt.button("Next", on_click=go, args=(number + 1,),
-               disabled=number == LAST, shortcut="right", type="primary", width="stretch", key="lesson_next")
+    prev.button(
+        "Previous",
+        on_click=go,
+        args=(number - 1,),
+        disabled=number == 1,
+        shortcut="left",
+        width="stretch",
+        key="lesson_prev",
+    )
+    nxt.button(
+        "Next",
+        on_click=go,
+        args=(number + 1,),
+        disabled=number == LAST,
+        shortcut="right",
+        type="primary",
+        width="stretch",
+        key="lesson_next",
+    )
     st.session_state["lesson_chapter"] = number  # the list follows the URL (Previous, Next, a link)
-    pick.selectbox("Chapter", range(1, LAST + 1), key="lesson_chapter", label_visibility="collapsed",
-                   format_func=lambda n: f"Chapter {n} of {LAST}: {CHAPTERS[n - 1].title}",
-                   on_change=lambda: go(st.session_state["lesson_chapter"]))
+    pick.selectbox(
+        "Chapter",
+        range(1, LAST + 1),
+        key="lesson_chapter",
+        label_visibility="collapsed",
+        format_func=lambda n: f"Chapter {n} of {LAST}: {CHAPTERS[n - 1].title}",
+        on_change=lambda: go(st.session_state["lesson_chapter"]),
+    )
 
 
 # What the cell finds already defined, and where the lesson defined it.
@@ -76,21 +97,25 @@ def main() -> None:
     sampler = "torch"
     if ch.draws:
         control, note = st.columns([1, 3], vertical_alignment="center")
-        sampler = control.segmented_control("Sampler", SAMPLERS, default="torch", required=True,
-                                            key="lesson_sampler", persist_state="session")
+        sampler = control.segmented_control(
+            "Sampler", SAMPLERS, default="torch", required=True, key="lesson_sampler", persist_state="session"
+        )
         note.caption(SAMPLER_NOTE)
     with st.spinner("Running the cell …" + (" a Python loop over every bigram takes seconds." if ch.loops else "")):
         result = cell(words.digest, number, sampler, words)
     if result.sample:
-        st.info(f"This cell loops in Python over every bigram, so here it runs on the first {result.sample:,} of the "
-                f"{len(words.words):,} words (`words` is that sample).")
+        st.info(
+            f"This cell loops in Python over every bigram, so here it runs on the first {result.sample:,} of the "
+            f"{len(words.words):,} words (`words` is that sample)."
+        )
     st.code(result.code, language="python", wrap_lines=True)
     st.caption(md(provided(number) + "Imported: torch, torch.nn.functional as F, numpy as np."))
     output, numbers = st.columns([1, 2], gap="large")
     output.caption("Output")
     tall = result.output.count("\n") > OUTPUT_LINES
-    output.code(result.output.rstrip("\n"), language="text", wrap_lines=True,
-                height=24 * OUTPUT_LINES if tall else "content")
+    output.code(
+        result.output.rstrip("\n"), language="text", wrap_lines=True, height=24 * OUTPUT_LINES if tall else "content"
+    )
     metrics(result, numbers)
     draw(ch.picture, result, words)
 
