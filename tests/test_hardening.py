@@ -397,6 +397,8 @@ def test_an_uploaded_list_is_cached_for_its_session_only():
     assert not at.session_state["words_uploaded"] and cache_entries()["global"] > 0
 
 
+# apptest: it passes only after a view has run in AppTest (it fails run alone, before this branch too)
+@pytest.mark.apptest
 def test_an_upload_is_parsed_in_memory_never_spooled_to_disk(monkeypatch):
     """Streamlit's upload route parses with starlette, which spools past 1 MB to a temporary file."""
     from starlette.requests import Request
