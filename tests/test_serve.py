@@ -6,6 +6,7 @@ through --host-resolver-rules, which map them to 127.0.0.1.
 
 import http.client
 import os
+import re
 import subprocess
 import sys
 import urllib.parse
@@ -234,7 +235,7 @@ METRIC = """([label, value]) => [...document.querySelectorAll('[data-testid="stM
 
 def metric(page, label: str) -> str:
     m = page.locator('[data-testid="stMetric"]').filter(
-        has=page.locator('[data-testid="stMetricLabel"]', has_text=label)
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(rf"^\s*{re.escape(label)}\s*$"))
     )
     return m.first.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
