@@ -23,6 +23,7 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
+from bigram_core.cli import count_up_to
 from bigram_core.data import load_path
 from bigram_core.errors import BigramError
 
@@ -82,16 +83,6 @@ def backend(text: str) -> tuple[str, int]:
     return host, port_number(port)
 
 
-def replica_count(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 0 <= n <= MAX_REPLICAS:
-        raise argparse.ArgumentTypeError(f"{n} is outside 0 to {MAX_REPLICAS}")
-    return n
-
-
 def add_parser(sub) -> None:
     p = sub.add_parser(
         "serve",
@@ -129,7 +120,7 @@ def add_parser(sub) -> None:
     )
     p.add_argument(
         "--replicas",
-        type=replica_count,
+        type=count_up_to(MAX_REPLICAS),
         default=None,
         metavar="N",
         help="run N Streamlit processes on loopback behind HAProxy, sticky by cookie",

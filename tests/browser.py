@@ -11,6 +11,7 @@ import collections
 import concurrent.futures
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -201,3 +202,11 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def metric_value(page, label: str) -> str:
+    """The value of the st.metric whose label is exactly `label` (labels may begin alike: "Loss", "Loss on …")."""
+    metric = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(rf"^\s*{re.escape(label)}\s*$"))
+    )
+    return metric.first.locator('[data-testid="stMetricValue"]').inner_text().strip()

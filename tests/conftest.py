@@ -4,6 +4,15 @@ import pytest
 
 from bigram_core import bigram_counts, load_path
 
+# What `stats --json` prints for the bundled list (SSA 2017 names).
+BUNDLED_STATS = {
+    "words": 32469,
+    "unique_words": 29910,
+    "bigrams": 231718,
+    "vocab": ".abcdefghijklmnopqrstuvwxyz",
+    "min_len": 2,
+    "max_len": 15,
+}
 LECTURE_NAMES = Path(__file__).resolve().parents[1].parent / "shared" / "names.txt"
 
 

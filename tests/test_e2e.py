@@ -4,12 +4,11 @@ Screenshots of every view are saved to artifacts/screenshots/ as test artefacts.
 """
 
 import os
-import re
 from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM, chromium, full_shot, serve, wait_idle
+from tests.browser import CHROMIUM, chromium, full_shot, metric_value, serve, wait_idle
 from tests.conftest import LECTURE_NAMES
 from ui import pages
 
@@ -101,7 +100,7 @@ def test_training_live_100_lecture_steps_then_stop(page, lecture_app):
     wait_idle(page)
     page.get_by_role("button", name="Start", exact=True).click()
     page.get_by_text("momasurailezityha.").wait_for()  # the names appear once the run has ended
-    assert step_metric(page, "Loss") == "2.4901" and step_metric(page, "Step") == "100"
+    assert metric_value(page, "Loss") == "2.4901" and metric_value(page, "Step") == "100"
     shot(page, "lecture_training_100_steps")
 
     box = page.get_by_role("spinbutton", name="Steps", exact=True)
@@ -121,9 +120,9 @@ def test_training_live_100_lecture_steps_then_stop(page, lecture_app):
     page.get_by_role("button", name="Stop", exact=True).click()
     page.get_by_role("button", name="Start", exact=True).wait_for(state="visible")
     page.wait_for_timeout(500)
-    stopped = step_metric(page, "Step")
+    stopped = metric_value(page, "Step")
     page.wait_for_timeout(1000)
-    assert step_metric(page, "Step") == stopped and 100 < int(stopped.replace(",", "")) < 100_000
+    assert metric_value(page, "Step") == stopped and 100 < int(stopped.replace(",", "")) < 100_000
     assert page.locator('[data-testid="stException"]').count() == 0
     shot(page, "lecture_training_stopped")
 
@@ -132,22 +131,15 @@ def test_training_one_word_backward_and_two_steps(page, lecture_app):
     page.goto(lecture_app + "/training")
     wait_idle(page)
     step = page.get_by_role("button", name="Step", exact=True).first  # section 2 comes before the full-batch Step
-    assert step_metric(page, "Loss on “emma” after 0 steps") == "3.7693"
+    assert metric_value(page, "Loss on “emma” after 0 steps") == "3.7693"
     step.click()
     page.get_by_text("after 1 step", exact=False).wait_for()
-    assert step_metric(page, "Loss on “emma” after 1 step") == "3.7492"
+    assert metric_value(page, "Loss on “emma” after 1 step") == "3.7492"
     step.click()
     page.get_by_text("3.7693 → 3.7492 → 3.7292").wait_for()
-    assert step_metric(page, "Loss on “emma” after 2 steps") == "3.7292"
+    assert metric_value(page, "Loss on “emma” after 2 steps") == "3.7292"
     no_exception(page)
     shot(page, "lecture_training_word_steps")
-
-
-def step_metric(page, label: str) -> str:
-    metric = page.locator('[data-testid="stMetric"]').filter(
-        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(rf"^\s*{re.escape(label)}\s*$"))
-    )
-    return metric.first.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
 def test_lesson_walks_the_lecture_with_next(page, lecture_app):

@@ -6,7 +6,6 @@ through --host-resolver-rules, which map them to 127.0.0.1.
 
 import http.client
 import os
-import re
 import subprocess
 import sys
 import urllib.parse
@@ -16,7 +15,7 @@ import pytest
 from bigram_core import fit, parse_bytes
 from bigram_lab.haproxy import COOKIE, Backend, config, executable
 from bigram_lab.serve import LOOPBACK_HOSTS, names
-from tests.browser import CHROMIUM, ROOT, chromium, free_port, run_coroutine, serve_class, wait_idle
+from tests.browser import CHROMIUM, ROOT, chromium, free_port, metric_value, run_coroutine, serve_class, wait_idle
 
 HAPROXY = executable()
 needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
@@ -218,7 +217,7 @@ def test_upload_and_live_training_through_the_proxy(browser):
         page.locator('[data-testid="stSidebarNav"] a', has_text="Training").click()
         page.get_by_role("button", name="Start", exact=True).click()
         page.wait_for_function(METRIC, arg=["Step", "100"], timeout=60_000)
-        assert metric(page, "Loss") == expected_loss
+        assert metric_value(page, "Loss") == expected_loss
         assert page.locator('[data-testid="stException"]').count() == 0
         replicas = [next(c["value"] for c in ctx.cookies() if c["name"] == COOKIE) for ctx in contexts]
         assert set(replicas) <= {"r1", "r2"}
@@ -231,13 +230,6 @@ def test_upload_and_live_training_through_the_proxy(browser):
 METRIC = """([label, value]) => [...document.querySelectorAll('[data-testid="stMetric"]')].some(m =>
   m.querySelector('[data-testid="stMetricLabel"]')?.textContent.trim() === label
   && m.querySelector('[data-testid="stMetricValue"]').textContent.trim() === value)"""
-
-
-def metric(page, label: str) -> str:
-    m = page.locator('[data-testid="stMetric"]').filter(
-        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(rf"^\s*{re.escape(label)}\s*$"))
-    )
-    return m.first.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
 @pytest.mark.slow
