@@ -16,10 +16,14 @@ if get_script_run_ctx(suppress_warning=True) is None:
 
     app = st.App(__file__, middleware=[Middleware(DeepLinks)])
 else:
-    from ui import pages, process, sidebar
+    from ui import pages, presenter, process, sidebar, style, url
 
     process.tune()
-    st.set_page_config(page_title="Bigram Lab", page_icon="🔤", layout="wide")
+    st.set_page_config(
+        page_title="Bigram Lab", page_icon="🔤", layout="wide", initial_sidebar_state=presenter.sidebar_state()
+    )
+    style.apply()
+    url.shown_controls().clear()
     sidebar.render()
     pages.navigation().run()
     sidebar.share()

@@ -362,9 +362,14 @@ def test_code_and_plotly_text():
 
 
 def test_no_view_renders_html():
+    """Only ui/style.py inserts HTML, and only the app's own static stylesheets."""
     for path in [ROOT / "app.py", *ROOT.glob("views/*.py"), *ROOT.glob("ui/*.py")]:
         source = path.read_text()
-        assert "unsafe_allow_html" not in source and "st.html(" not in source, path
+        assert "unsafe_allow_html" not in source and "unsafe_allow_javascript" not in source, path
+        if path.name != "style.py":
+            assert "st.html(" not in source, path
+    calls = re.findall(r"st\.html\((.*)\)", (ROOT / "ui" / "style.py").read_text())
+    assert calls and all(re.fullmatch(r'HERE / "\w+\.css"', call) for call in calls), calls
 
 
 # --- uploads stay in the session ----------------------------------------------------------------------------

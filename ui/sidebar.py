@@ -9,10 +9,11 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from bigram_core import SEED, BigramError, parse_bytes
 from bigram_core.data import case_note, fetch_url
 
-from . import state, url
+from . import presenter, state, url
 from .format import code, count, md, md_with_urls, size
 
 MAX_SEED = 2**53 - 1  # the largest integer a browser's number input holds exactly
+SEED_PARAM = url.Number("seed", SEED, 0, MAX_SEED, integer=True)
 
 
 def _load(loader, uploaded: bool = False, linked: bool = False) -> None:
@@ -69,25 +70,64 @@ def render() -> None:
                     f"Use {md(path)} (from the command line)", on_click=_load, args=(lambda: state.load_file(path),)
                 )
             st.button("Use the bundled names (SSA 2017)", on_click=_load, args=(state.bundled,))
-        url.bind(url.Number("seed", SEED, 0, MAX_SEED, integer=True))
-        st.number_input(
+        url.control(
+            SEED_PARAM,
+            lambda: st.number_input(
+                "Seed",
+                min_value=0,
+                max_value=MAX_SEED,
+                value=SEED,
+                step=1,
+                key="seed",
+                bind="query-params",
+                help="Seeds W's random init and, separately, a fresh generator for sampling.",
+            ),
             "Seed",
-            min_value=0,
-            max_value=MAX_SEED,
-            value=SEED,
-            step=1,
-            key="seed",
-            bind="query-params",
-            help="Seeds W's random init and, separately, a fresh generator for sampling.",
         )
+        presenter.toggle()
+        if hide := url.hidden():
+            st.caption(f"This link hides {count(len(hide), 'control')}.")
+            st.button("Show every control", icon=":material/visibility:", on_click=_show_every_control)
+
+
+def _show_every_control() -> None:
+    del st.query_params[url.HIDE]
 
 
 def share() -> None:
-    """The address of this view with its settings and word list, to copy and send (drawn after the view ran)."""
+    """The address of this view with its settings and word list, to copy and send (drawn after the view ran),
+    and a teacher's link: the same view with chosen controls hidden, for a class."""
     base = st.context.url
     if not base:  # no browser (AppTest)
         return
-    query = urlencode(st.query_params.to_dict())
+    params = st.query_params.to_dict()
     with st.sidebar.popover("Copy link", icon=":material/link:", width="stretch"):
         st.caption("This view as you see it: its settings, the seed and the word list.")
-        st.code(base + (f"?{query}" if query else ""), language=None, wrap_lines=True)
+        st.code(address(base, params), language=None, wrap_lines=True)
+        teacher_link(base, params, dict(url.shown_controls()))
+
+
+def address(base: str, params: dict[str, str]) -> str:
+    return base + (f"?{urlencode(params)}" if params else "")
+
+
+@st.fragment
+def teacher_link(base: str, params: dict[str, str], controls: dict[str, str]) -> None:
+    """A link for a class: this view with the chosen controls tucked away and the sidebar collapsed."""
+    st.markdown("**A link for your class**")
+    hide = st.multiselect(
+        "Hide these controls",
+        list(controls),
+        default=[key for key in url.hidden() if key in controls],
+        format_func=lambda key: controls[key],
+        key="share_hide",
+        placeholder="Choose controls",
+    )
+    present = st.checkbox("Presenter mode", value=presenter.on(), key="share_present")
+    shared = {key: value for key, value in params.items() if key not in (url.HIDE, presenter.PRESENT.key)}
+    if hide:
+        shared[url.HIDE] = ",".join(hide)
+    if present:
+        shared[presenter.PRESENT.key] = "true"
+    st.code(address(base, shared), language=None, wrap_lines=True)
+    st.caption("It opens with the sidebar collapsed; hidden controls keep the values they have now.")

@@ -9,15 +9,18 @@ or, for a snapped value, from the session.
 
 import contextlib
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from .format import md
 
-APP_WIDE = ("k", "seed", "list", "present")  # kept on every view: one k, one seed, one word list for the app
+# Kept on every view: one k, one seed, one word list for the app, the presenter mode and a teacher link's hiding.
+APP_WIDE = ("k", "seed", "list", "present", "hide")
+HIDE = "hide"  # ?hide=lr,steps: a teacher link that opens a view with these controls tucked away
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,31 @@ def bind(*params: Param) -> None:
             continue
         st.session_state[p.key] = value  # the widget shows it, and writes it to the URL
         st.warning(md(note), icon=":material/link:")
+
+
+def hidden() -> frozenset[str]:
+    """The controls this address hides (?hide=lr,steps): a teacher chose them when sharing the link."""
+    return frozenset(key.strip() for key in st.query_params.get(HIDE, "").split(",") if key.strip())
+
+
+def control(p: Param, draw: Callable[[], Any], label: str = "") -> Any:
+    """p's value: its widget, which draw() makes with key=p.key and bind="query-params", after bind(p) checked
+    the URL; or, when a teacher link hides the control, the URL's value (or p's default) with no widget.
+
+    The view's controls are listed, by key and `label`, for the teacher-link builder in the sidebar."""
+    bind(p)
+    shown_controls()[p.key] = label or p.key
+    if p.key not in hidden():
+        return draw()
+    if p.key in st.session_state and p.key in st.query_params:  # snapped by bind()
+        return st.session_state[p.key]
+    raw = st.query_params.get(p.key)
+    return p.default if raw is None else p.parse(raw)[0]
+
+
+def shown_controls() -> dict[str, str]:
+    """The controls of this script run, key → label; app.py empties it before the view runs."""
+    return st.session_state.setdefault("url_controls", {})
 
 
 def keep_only(*keys: str) -> None:
