@@ -363,7 +363,7 @@ def test_code_and_plotly_text():
 
 def test_no_view_renders_html():
     """Only ui/style.py inserts HTML, and only the app's own static stylesheets."""
-    for path in [ROOT / "app.py", *ROOT.glob("views/*.py"), *ROOT.glob("ui/*.py")]:
+    for path in [ROOT / "app.py", *ROOT.glob("views/*.py"), *ROOT.glob("ui/**/*.py")]:
         source = path.read_text()
         assert "unsafe_allow_html" not in source and "unsafe_allow_javascript" not in source, path
         if path.name != "style.py":

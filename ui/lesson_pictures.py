@@ -1,6 +1,6 @@
 """The lesson's pictures: one function per Chapter.picture, drawn from what the chapter's cell kept (Run.values).
 
-The numbers are the cell's; a picture only draws them, with the shared builders of ui/charts.py.
+The numbers are the cell's; a picture only draws them, with the shared builders of ui/charts.
 """
 
 import numpy as np

@@ -1,4 +1,5 @@
-"""The charts the pages share, and their one template: colours, fonts and heights.
+"""The charts the pages share, and their one template: colours, fonts and heights. A view's own figures live
+in a module of this package named after the view.
 
 Plotly draws what is drawn once; Vega-Lite draws what changes during a live run, because Streamlit updates a
 Vega-Lite chart's data in place while its spec stays the same (a plotly chart is drawn anew and blanks meanwhile).
