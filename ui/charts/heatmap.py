@@ -93,11 +93,8 @@ def fit_heatmap(
                         "type": "quantitative",
                         "title": legend,
                         "scale": {"scheme": "blues", "type": "symlog" if log else "linear"},
-                        "legend": {
-                            "gradientLength": {"expr": "height * 0.8"},
-                            "labelFontSize": FONT - 2,
-                            "values": [0, *(10**e for e in range(1, len(str(int(zmax)))))] if log else None,
-                        },
+                        "legend": {"gradientLength": {"expr": "height * 0.8"}, "labelFontSize": FONT - 2}
+                        | ({"values": [0, *(10**e for e in range(1, len(str(int(zmax)))))]} if log else {}),
                     },
                     "tooltip": [{"field": t} for t in tooltip],
                 },
