@@ -23,8 +23,8 @@ from bigram_core.notebook import (
     training_notebook,
 )
 from bigram_core.sampling import names
+from harness.browser import CHROMIUM, chromium, serve, wait_idle
 from tests.apptest import assert_clean, metrics, open_page, run_until_done, shown
-from tests.browser import CHROMIUM, chromium, serve, wait_idle
 from tests.conftest import LECTURE_NAMES
 
 

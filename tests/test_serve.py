@@ -15,7 +15,7 @@ import pytest
 from bigram_core import fit, parse_bytes
 from bigram_lab.haproxy import COOKIE, Backend, config, executable
 from bigram_lab.serve import LOOPBACK_HOSTS, names
-from tests.browser import CHROMIUM, ROOT, chromium, free_port, metric_value, run_coroutine, serve_class, wait_idle
+from harness.browser import CHROMIUM, ROOT, chromium, free_port, metric_value, run_coroutine, serve_class, wait_idle
 
 HAPROXY = executable()
 needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
@@ -236,7 +236,7 @@ METRIC = """([label, value]) => [...document.querySelectorAll('[data-testid="stM
 @needs_haproxy
 def test_a_proxy_in_front_of_another_machines_serve():
     """--replicas 0 --backend HOST:PORT: HAProxy only, sending the class to a serve elsewhere (here on loopback)."""
-    from benchmarks.st_client import Session
+    from harness.st_client import Session
 
     async def sidebar(base: str) -> tuple[dict, list[str]]:
         async with Session(base) as session:
@@ -256,6 +256,6 @@ def test_a_proxy_in_front_of_another_machines_serve():
 
 
 def children_of(pid: int) -> list[bytes]:
-    from benchmarks.st_server import children
+    from harness.st_server import children
 
     return [open(f"/proc/{c}/cmdline", "rb").read() for c in children(pid)]

@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from tests.browser import ROOT
+from harness.browser import ROOT
 from ui import pages
 
 
