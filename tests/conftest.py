@@ -1,7 +1,11 @@
+import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+import bigram_core.cli
+import bigram_lab.cli
 from bigram_core import bigram_counts, load_path
 
 # What `stats --json` prints for the bundled list (SSA 2017 names).
@@ -27,6 +31,40 @@ def lecture():
 @pytest.fixture(scope="session")
 def lecture_N(lecture):
     return bigram_counts(lecture.words, lecture.vocab)
+
+
+class CommandLine:
+    """A command line run in this process by its main(argv), with what it printed read from capsys."""
+
+    def __init__(self, capsys, main: Callable[[list[str]], int]):
+        self.capsys, self.main = capsys, main
+
+    def __call__(self, *argv: str) -> tuple[int, str, str]:
+        """(exit code, stdout, stderr)."""
+        try:
+            code = self.main(list(argv))
+        except SystemExit as e:  # argparse exits on a bad option
+            code = e.code
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+    def json(self, *argv: str):
+        """The object `ARGV --json` prints; the command must succeed."""
+        code, out, err = self(*argv, "--json")
+        assert code == 0, err
+        return json.loads(out)
+
+
+@pytest.fixture
+def cli(capsys) -> CommandLine:
+    """`python -m bigram_core ARGV`, in this process."""
+    return CommandLine(capsys, bigram_core.cli.main)
+
+
+@pytest.fixture
+def script(capsys) -> CommandLine:
+    """The installed `bigram-lab ARGV` (the same commands plus serve), in this process."""
+    return CommandLine(capsys, bigram_lab.cli.main)
 
 
 APPTEST_NAMES = frozenset({"open_page", "AppTest"})  # what a test (or a fixture it uses) calls to run a view

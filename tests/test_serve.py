@@ -7,7 +7,6 @@ through --host-resolver-rules, which map them to 127.0.0.1.
 import http.client
 import os
 import subprocess
-import sys
 import urllib.parse
 
 import pytest
@@ -22,12 +21,6 @@ needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian
 needs_haproxy = pytest.mark.skipif(HAPROXY is None, reason="Debian's haproxy is not installed")
 LAB, OTHER = "lab.school.test", "other.school.test"
 RESOLVE = f"--host-resolver-rules=MAP {LAB} 127.0.0.1, MAP {OTHER} 127.0.0.1"
-
-
-def cli(*argv: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "bigram_lab", "serve", *argv], capture_output=True, text=True, timeout=60
-    )
 
 
 def request(port: int, path: str, host: str, headers: dict | None = None) -> http.client.HTTPResponse:
@@ -77,22 +70,19 @@ def websocket_status(port: int, host: str) -> int:
         (["--host", "127.0.0.1", "--data", "missing.txt"], "No such file: missing.txt."),
     ],
 )
-def test_bad_input_is_one_sentence_and_exit_2(argv, message):
-    done = cli(*argv)
-    assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr.startswith(f"error: {message}") and done.stderr.count("\n") == 1, done.stderr
+def test_bad_input_is_one_sentence_and_exit_2(script, argv, message):
+    code, out, err = script("serve", *argv)
+    assert code == 2 and out == ""
+    assert err.startswith(f"error: {message}") and err.count("\n") == 1, err
 
 
-def test_a_taken_port_is_refused():
+def test_a_taken_port_is_refused(script):
     port = free_port()
     with __import__("socket").socket() as s:
         s.bind(("127.0.0.1", port))
         s.listen()
-        done = cli("--host", "127.0.0.1", "--port", str(port))
-    assert (done.returncode, done.stderr) == (
-        2,
-        f"error: Port {port} on 127.0.0.1 is already in use; choose another with --port.\n",
-    )
+        code, _, err = script("serve", "--host", "127.0.0.1", "--port", str(port))
+    assert (code, err) == (2, f"error: Port {port} on 127.0.0.1 is already in use; choose another with --port.\n")
 
 
 def test_names_allowed():
