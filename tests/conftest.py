@@ -1,4 +1,6 @@
+import inspect
 import json
+import types
 from collections.abc import Callable
 from pathlib import Path
 
@@ -67,17 +69,52 @@ def script(capsys) -> CommandLine:
     return CommandLine(capsys, bigram_lab.cli.main)
 
 
-APPTEST_NAMES = frozenset({"open_page", "AppTest"})  # what a test (or a fixture it uses) calls to run a view
+APPTEST_NAMES = frozenset({"open_page", "AppTest"})  # what a test calls to run a view
+# Libraries' internals a test may read: attribute names, or a key of a library's wire format.
+INTERNALS = frozenset(
+    {
+        "_data_caches",  # streamlit's registry of st.cache_data caches
+        "styler",  # streamlit's wire format of a styled dataframe: its display values and CSS ids
+        "MediaFileManager",  # AppTest's media files, to fetch what a deferred download serves
+        "MemoryMediaFileStorage",
+        "bdata",  # plotly's base64 encoding of a numpy array in a figure's JSON
+        "get_freeze_count",  # how many objects the libraries leave behind once imported
+    }
+)
+
+
+def names_reached(function) -> set[str]:
+    """The names and string constants in `function`'s code, in the code nested in it, and in the functions of
+    tests/ it names, and so on: what a test reads, directly or through a helper."""
+    names: set[str] = set()
+    seen = set()
+    todo = [(function.__code__, function.__globals__)]
+    while todo:
+        code, scope = todo.pop()
+        if code in seen:
+            continue
+        seen.add(code)
+        names.update(code.co_names)
+        names.update(c for c in code.co_consts if isinstance(c, str))
+        todo += [(c, scope) for c in code.co_consts if isinstance(c, types.CodeType)]
+        for helper in (scope.get(name) for name in code.co_names):
+            if inspect.isfunction(helper) and helper.__module__.startswith("tests."):
+                todo.append((helper.__code__, helper.__globals__))
+    return names
 
 
 def pytest_collection_modifyitems(items):
     """Mark `apptest` every test that runs a view in AppTest, also in modules that mix them with core tests
-    (tests/test_view_*.py and tests/test_pages.py are marked as a whole by their pytestmark)."""
+    (tests/test_view_*.py and tests/test_pages.py are marked as a whole by their pytestmark), and `internals`
+    every test that reads one of INTERNALS, itself, through a fixture or through a helper."""
     for item in items:
-        if item.get_closest_marker("apptest") or not hasattr(item, "function"):
+        if not hasattr(item, "function"):
             continue
-        codes = [item.function.__code__]
+        functions = [item.function]
         for defs in item._fixtureinfo.name2fixturedefs.values():
-            codes += [d.func.__code__ for d in defs if hasattr(d.func, "__code__")]
-        if any(APPTEST_NAMES & set(code.co_names) for code in codes):
+            functions += [d.func for d in defs if inspect.isfunction(d.func)]
+        reached = set().union(*map(names_reached, functions))
+        if APPTEST_NAMES & reached and not item.get_closest_marker("apptest"):
             item.add_marker(pytest.mark.apptest)
+        if INTERNALS & reached and not item.get_closest_marker("internals"):
+            item.add_marker(pytest.mark.internals)
