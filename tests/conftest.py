@@ -5,6 +5,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import torch
 
 import bigram_core.cli
 import bigram_lab.cli
@@ -20,6 +21,9 @@ BUNDLED_STATS = {
     "max_len": 15,
 }
 LECTURE_NAMES = Path(__file__).resolve().parents[1].parent / "shared" / "names.txt"
+
+# One thread, as the app runs (ui/process.py): the tensors are small, and on a shared machine threads only contend.
+torch.set_num_threads(1)
 
 
 @pytest.fixture(scope="session")

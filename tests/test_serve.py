@@ -147,6 +147,7 @@ def browser():
         yield b
 
 
+@pytest.mark.slow
 def test_security_settings_are_the_apps(lab):
     response = request(lab, "/_stcore/health", LAB, {"Origin": "http://evil.test"})
     assert any(v.startswith("_streamlit_xsrf=") for k, v in response.getheaders() if k.lower() == "set-cookie")

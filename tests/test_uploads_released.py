@@ -18,6 +18,9 @@ def held_upload_bytes(server) -> float:
     )
 
 
+pytestmark = pytest.mark.slow  # a served app, and students who wait out its reconnect window
+
+
 @pytest.fixture(scope="module")
 def server():
     with app_server(options={"server.disconnectedSessionTTL": "2"}) as s:
