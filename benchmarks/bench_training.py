@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from tests.browser import chromium, serve, wait_idle
+from harness.browser import chromium, serve, wait_idle
 
 ROOT = Path(__file__).resolve().parents[1]
 LECTURE = ROOT.parent / "shared" / "names.txt"

@@ -1,7 +1,7 @@
 """A classroom under load: many students use one Bigram Lab server at once, each with a word list of their own.
 
-Starts the app (tests.browser.serve) and connects students at a steady rate: a few in headless Chromium (about
-350 MB a tab), the rest as websocket clients of Streamlit's own protocol (benchmarks/st_client.py). Every
+Starts the app (harness.browser.serve) and connects students at a steady rate: a few in headless Chromium (about
+350 MB a tab), the rest as websocket clients of Streamlit's own protocol (harness/st_client.py). Every
 student uploads a different word list through the sidebar's uploader, opens Training, clicks Step a few times,
 then Start (the lecture's 100 steps, live), opens Breakdown and types one of their own words. Then all of them
 keep working (a page switch and an interaction every --think seconds: a Step, another word, the dataset) for
@@ -64,11 +64,11 @@ from playwright.async_api import async_playwright
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.exceptions import WebSocketException
 
-from benchmarks.st_client import Interaction, ProtocolError, Session, exception_text, message_strings
-from benchmarks.st_server import Sampler, Server, app_server, class_server, cpu_seconds, tree
 from bigram_core import breakdown, fit, parse_bytes, probabilities
 from bigram_lab.haproxy import COOKIE
-from tests.browser import CHROMIUM, CHROMIUM_ARGS
+from harness.browser import CHROMIUM, CHROMIUM_ARGS
+from harness.st_client import Interaction, ProtocolError, Session, exception_text, message_strings
+from harness.st_server import Sampler, Server, app_server, class_server, cpu_seconds, tree
 from ui.format import num
 
 MARKER0 = 0x4E00  # student i's marker is chr(MARKER0 + i)

@@ -1,7 +1,7 @@
 """One student hammers the worst valid inputs; does anyone else notice? (issue 14)
 
-Starts the app (benchmarks/st_server.py) and replays, as websocket clients of Streamlit's own protocol
-(benchmarks/st_client.py), the inputs that used to stall a class server:
+Starts the app (harness/st_server.py) and replays, as websocket clients of Streamlit's own protocol
+(harness/st_client.py), the inputs that used to stall a class server:
 - /exercises on 600,000 one-character words over 93 characters (1.2 MB), and on 10 million one-letter words (20 MB);
 - E03's "net, λ" on a 320 KB list of 367 distinct characters;
 - /smoothing on a list of 500 distinct characters, the most a list may have;
@@ -21,8 +21,8 @@ import statistics
 import sys
 import time
 
-from benchmarks.st_client import Session
-from benchmarks.st_server import Sampler, app_server
+from harness.st_client import Session
+from harness.st_server import Sampler, app_server
 
 CJK = 0x4E00  # distinct printable characters, one code point each
 

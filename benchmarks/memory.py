@@ -1,8 +1,8 @@
 """Memory under many page loads: does the server give back what sessions used, and do its caches stay bounded?
 
-Starts the app (tests.browser.serve), opens every view once to warm it up (imports, first-use allocations and
+Starts the app (harness.browser.serve), opens every view once to warm it up (imports, first-use allocations and
 the bundled list's cache entries are not growth), then runs --ops operations (200) one after another:
-- page loads (two in three): a fresh websocket session (benchmarks/st_client.py) opens a view's URL, each view
+- page loads (two in three): a fresh websocket session (harness/st_client.py) opens a view's URL, each view
   in turn (/, /counts, /breakdown?word=…, /training, /smoothing, /generator, /exercises); every --upload-every
   th load (4) also uploads a word list of its own (--upload-words distinct words, so every st.cache_data keyed on
   the list's digest gets a new entry) and clicks Step on /training; then the session disconnects;
@@ -10,7 +10,7 @@ the bundled list's cache entries are not growth), then runs --ops operations (20
   /generator (how many, prefix), /training (Step), / (word), and the sidebar's seed; these sessions disconnect
   after the last operation.
 Printed before, every 50 operations and after: the server's RSS (process tree); what it holds live, from a
-probe in the server process (benchmarks/probed_streamlit.py: the bytes in use in malloc and in pymalloc, the
+probe in the server process (harness/probed_streamlit.py: the bytes in use in malloc and in pymalloc, the
 allocators of Python's large and small objects); and Streamlit's own gauges (/_stcore/metrics: bytes held per
 st.cache_data cache, uploaded files, media), so that growth can be told apart from the caches filling up.
 Also judged: the bytes of uploaded files Streamlit's uploaded-file manager still holds after every session that
@@ -51,8 +51,8 @@ import random
 import sys
 import time
 
-from benchmarks.st_client import Session
-from benchmarks.st_server import Sampler, Server, app_server, parse_options
+from harness.st_client import Session
+from harness.st_server import Sampler, Server, app_server, parse_options
 from ui import pages
 
 VIEWS = tuple(v.url_path for v in pages.VIEWS)

@@ -34,6 +34,11 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def messages(at: AppTest) -> list[str]:
+    """Everything the page says in a box: errors, warnings and notes."""
+    return [e.value for e in (*at.error, *at.warning, *at.info)]
+
+
 def shown(table) -> pd.DataFrame:
     """A styled st.dataframe as the reader sees it: every cell as its displayed text."""
     return pa.ipc.open_stream(table.proto.arrow_data.styler.display_values).read_pandas()

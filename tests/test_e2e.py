@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM, chromium, full_shot, metric_value, serve, wait_idle
+from harness.browser import CHROMIUM, chromium, full_shot, metric_value, serve, wait_idle
 from tests.conftest import LECTURE_NAMES
 from ui import pages
 

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from tests.browser import CHROMIUM, chromium, serve, wait_idle
+from harness.browser import CHROMIUM, chromium, serve, wait_idle
 from ui.routes import redirect_target
 
 pytestmark = [

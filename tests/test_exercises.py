@@ -56,6 +56,7 @@ def test_cross_entropy_is_the_manual_softmax(lecture_net):
 
 def test_large_logits_overflow_the_manual_softmax_only(lecture_net):
     W, xs, ys = lecture_net
+    xs, ys = xs[:20_000], ys[:20_000]  # the overflow happens row by row: some of the examples show it
     big = overflow(W, xs, ys, 100.0)
     assert not math.isfinite(big.manual)  # exp(100) is inf in float32
     assert math.isfinite(big.cross_entropy) and big.cross_entropy == pytest.approx(big.exact, rel=1e-6)

@@ -47,14 +47,28 @@ LECTURE = {
 }
 
 
+class Runs(dict):
+    """Chapter number -> its Run on the lecture's list (today's torch sampler) and the names its cell defined; each
+    chapter runs once, when a test first asks for it."""
+
+    def __init__(self, words):
+        super().__init__()
+        self.words = words
+
+    def __missing__(self, n: int):
+        ns: dict = {}
+        self[n] = (run(n, self.words, namespace=ns), ns)
+        return self[n]
+
+
 @pytest.fixture(scope="module")
 def runs(lecture):
-    """Every chapter run once on the lecture's list (today's torch sampler), with the names each cell defined."""
-    out = {}
-    for n in range(1, len(CHAPTERS) + 1):
-        ns = {}
-        out[n] = (run(n, lecture.words, namespace=ns), ns)
-    return out
+    return Runs(lecture.words)
+
+
+def by_title(titles):
+    """The titles as parameters; a chapter whose cell loops in Python over every bigram takes seconds: slow."""
+    return [pytest.param(t, marks=[pytest.mark.slow] if chapter(number(t)).loops else []) for t in titles]
 
 
 def test_every_chapter_is_listed():
@@ -62,7 +76,7 @@ def test_every_chapter_is_listed():
     assert [number(t) for t in LECTURE] == list(range(1, len(CHAPTERS) + 1))
 
 
-@pytest.mark.parametrize("title", list(LECTURE))
+@pytest.mark.parametrize("title", by_title(LECTURE))
 def test_cells_print_the_lectures_figures(runs, title):
     result, _ = runs[number(title)]
     shown = dict(result.metrics)
@@ -72,6 +86,7 @@ def test_cells_print_the_lectures_figures(runs, title):
     assert result.sample is None  # the lecture's list is small enough for every cell to run on all of it
 
 
+@pytest.mark.slow
 def test_likelihood_progression(runs):
     result, ns = runs[number("The likelihood")]
     log_likelihood, nll = (float(v) for v in result.output.split()[1:3])
@@ -98,8 +113,6 @@ def test_dot_product(runs):
 
 def test_provided_names_equal_what_their_chapter_computes(runs, lecture, lecture_N):
     """The library's prepared namespace is what the defining chapter's cell made."""
-    _, ns = runs[number("One token")]
-    assert torch.equal(ns["N"], lecture_N.int()) and ns["itos"] == dict(enumerate(lecture.vocab.itos))
     _, ns = runs[number("All rows at once")]
     assert torch.equal(ns["P"], probabilities(lecture_N, 0))
     assert torch.equal(ns["wrong"], probabilities_keepdim_bug(lecture_N, 0))
@@ -110,6 +123,12 @@ def test_provided_names_equal_what_their_chapter_computes(runs, lecture, lecture
     _, later = runs[number("Softmax")]
     assert torch.equal(ns["W"], later["W"]) and torch.equal(ns["logits"], later["logits"])
     assert torch.allclose(later["probs"], runs[number("How wrong is the net")][1]["probs"])
+
+
+@pytest.mark.slow
+def test_provided_names_equal_what_their_looping_chapter_computes(runs, lecture, lecture_N):
+    _, ns = runs[number("One token")]
+    assert torch.equal(ns["N"], lecture_N.int()) and ns["itos"] == dict(enumerate(lecture.vocab.itos))
     _, ns = runs[number("Gradient descent")]
     W = fit(lecture_N, steps=100, lr=50.0, reg=0.01)[0]  # what "Names from the net" is given
     assert torch.allclose(ns["W"].detach(), W, atol=1e-4)

@@ -5,7 +5,7 @@ import platform
 import pytest
 import torch
 
-from benchmarks.probed_streamlit import snapshot
+from harness.probed_streamlit import snapshot
 
 pytestmark = pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallinfo2 is glibc's")
 

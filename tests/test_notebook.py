@@ -23,8 +23,8 @@ from bigram_core.notebook import (
     training_notebook,
 )
 from bigram_core.sampling import names
-from tests.apptest import assert_clean, metrics, open_page, run_until_done, shown
-from tests.browser import CHROMIUM, chromium, serve, wait_idle
+from harness.browser import CHROMIUM, chromium, serve, wait_idle
+from tests.apptest import assert_clean, metrics, open_page, run_until_done
 from tests.conftest import LECTURE_NAMES
 
 
@@ -255,14 +255,14 @@ def test_generator_notebook_draws_the_views_names(lecture, media, kernel, tmp_pa
     at = open_page("generator", lecture)
     at.number_input(key="gen_n").set_value(5).run()
     out = execute(offered(at, media), kernel, tmp_path)
-    drawn = shown(at.dataframe[0])["name"].tolist()
+    drawn = at.dataframe[0].value["name"].tolist()
     assert printed(r"^(\w+)\.$", out) == drawn == ["cexze", "momasurailezitynn", "konimittain", "llayn", "ka"]
     at.radio(key="gen_model").set_value("net").run()  # the lecture's net, trained in the notebook first
     out = execute(offered(at, media), kernel, tmp_path)
     assert printed(r"^step (\d+): loss (\S+)", out) == [("100", "2.4901")]
     assert (
         printed(r"^(\w+)\.$", out)
-        == shown(at.dataframe[0])["name"].tolist()
+        == at.dataframe[0].value["name"].tolist()
         == ["cexze", "momasurailezityha", "konimittain", "llayn", "ka"]
     )
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import ROOT, run_coroutine, serve_class
+from harness.browser import ROOT, run_coroutine, serve_class
 from tests.conftest import BUNDLED_STATS
 
 pytestmark = pytest.mark.slow
@@ -107,8 +107,8 @@ def test_bad_input_is_one_line_and_exit_2(venv, elsewhere):
 
 def test_installed_serve_runs_the_app(venv, elsewhere):
     """`bigram-lab serve` of the venv starts the installed app: a session's first run draws the dataset view."""
-    from benchmarks.st_client import Session
-    from benchmarks.st_server import children
+    from harness.st_client import Session
+    from harness.st_server import children
 
     async def first_page(base: str) -> list[str]:
         async with Session(base) as session:

@@ -7,7 +7,6 @@ through --host-resolver-rules, which map them to 127.0.0.1.
 import http.client
 import os
 import subprocess
-import sys
 import urllib.parse
 
 import pytest
@@ -15,19 +14,13 @@ import pytest
 from bigram_core import fit, parse_bytes
 from bigram_lab.haproxy import COOKIE, Backend, config, executable
 from bigram_lab.serve import LOOPBACK_HOSTS, names
-from tests.browser import CHROMIUM, ROOT, chromium, free_port, metric_value, run_coroutine, serve_class, wait_idle
+from harness.browser import CHROMIUM, ROOT, chromium, free_port, metric_value, run_coroutine, serve_class, wait_idle
 
 HAPROXY = executable()
 needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
 needs_haproxy = pytest.mark.skipif(HAPROXY is None, reason="Debian's haproxy is not installed")
 LAB, OTHER = "lab.school.test", "other.school.test"
 RESOLVE = f"--host-resolver-rules=MAP {LAB} 127.0.0.1, MAP {OTHER} 127.0.0.1"
-
-
-def cli(*argv: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "bigram_lab", "serve", *argv], capture_output=True, text=True, timeout=60
-    )
 
 
 def request(port: int, path: str, host: str, headers: dict | None = None) -> http.client.HTTPResponse:
@@ -77,22 +70,19 @@ def websocket_status(port: int, host: str) -> int:
         (["--host", "127.0.0.1", "--data", "missing.txt"], "No such file: missing.txt."),
     ],
 )
-def test_bad_input_is_one_sentence_and_exit_2(argv, message):
-    done = cli(*argv)
-    assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr.startswith(f"error: {message}") and done.stderr.count("\n") == 1, done.stderr
+def test_bad_input_is_one_sentence_and_exit_2(script, argv, message):
+    code, out, err = script("serve", *argv)
+    assert code == 2 and out == ""
+    assert err.startswith(f"error: {message}") and err.count("\n") == 1, err
 
 
-def test_a_taken_port_is_refused():
+def test_a_taken_port_is_refused(script):
     port = free_port()
     with __import__("socket").socket() as s:
         s.bind(("127.0.0.1", port))
         s.listen()
-        done = cli("--host", "127.0.0.1", "--port", str(port))
-    assert (done.returncode, done.stderr) == (
-        2,
-        f"error: Port {port} on 127.0.0.1 is already in use; choose another with --port.\n",
-    )
+        code, _, err = script("serve", "--host", "127.0.0.1", "--port", str(port))
+    assert (code, err) == (2, f"error: Port {port} on 127.0.0.1 is already in use; choose another with --port.\n")
 
 
 def test_names_allowed():
@@ -157,6 +147,7 @@ def browser():
         yield b
 
 
+@pytest.mark.slow
 def test_security_settings_are_the_apps(lab):
     response = request(lab, "/_stcore/health", LAB, {"Origin": "http://evil.test"})
     assert any(v.startswith("_streamlit_xsrf=") for k, v in response.getheaders() if k.lower() == "set-cookie")
@@ -236,7 +227,7 @@ METRIC = """([label, value]) => [...document.querySelectorAll('[data-testid="stM
 @needs_haproxy
 def test_a_proxy_in_front_of_another_machines_serve():
     """--replicas 0 --backend HOST:PORT: HAProxy only, sending the class to a serve elsewhere (here on loopback)."""
-    from benchmarks.st_client import Session
+    from harness.st_client import Session
 
     async def sidebar(base: str) -> tuple[dict, list[str]]:
         async with Session(base) as session:
@@ -256,6 +247,6 @@ def test_a_proxy_in_front_of_another_machines_serve():
 
 
 def children_of(pid: int) -> list[bytes]:
-    from benchmarks.st_server import children
+    from harness.st_server import children
 
     return [open(f"/proc/{c}/cmdline", "rb").read() for c in children(pid)]

@@ -7,8 +7,8 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from harness.browser import CHROMIUM, chromium, serve, wait_idle
 from tests.apptest import assert_clean, open_page
-from tests.browser import CHROMIUM, chromium, serve, wait_idle
 from ui import pages
 
 

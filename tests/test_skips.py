@@ -4,10 +4,13 @@ import os
 import subprocess
 import sys
 
-from tests.browser import ROOT
+import pytest
+
+from harness.browser import ROOT
 from ui import pages
 
 
+@pytest.mark.slow  # a second pytest, which imports the browser tests
 def test_browser_tests_skip_with_a_reason_without_chromium():
     env = {**os.environ, "BIGRAM_LAB_CHROMIUM": "/nonexistent/chromium"}
     done = subprocess.run(

@@ -1,13 +1,12 @@
-"""Issue 15: an upload's bytes leave Streamlit's uploaded-file manager once the list is parsed, so nothing a
+"""An upload's bytes leave Streamlit's uploaded-file manager once the list is parsed, so nothing a
 departed student uploaded stays held, whatever happens to their session afterwards."""
 
 import asyncio
 
 import pytest
 
-from benchmarks.memory import word_list
-from benchmarks.st_client import Session
-from benchmarks.st_server import app_server
+from harness.st_client import Session
+from harness.st_server import app_server
 
 
 def held_upload_bytes(server) -> float:
@@ -19,15 +18,23 @@ def held_upload_bytes(server) -> float:
     )
 
 
+pytestmark = pytest.mark.slow  # a served app, and students who wait out its reconnect window
+
+
 @pytest.fixture(scope="module")
 def server():
     with app_server(options={"server.disconnectedSessionTTL": "2"}) as s:
         yield s
 
 
+def word_list(n: int, index: int) -> bytes:
+    """`n` words (~10 bytes each) that no other student's list has."""
+    return "\n".join(f"s{index}w{i:07d}" for i in range(n)).encode()
+
+
 async def upload_and_stay(base_url: str, index: int, stay: float) -> None:
     async with Session(base_url, "/", timeout=60) as s:
-        await s.upload("upload", f"list-{index}.txt", word_list(20_000, index))  # ~140 KB each
+        await s.upload("upload", f"list-{index}.txt", word_list(20_000, index))
         assert not s.exceptions
         await asyncio.sleep(stay)
 

@@ -1,6 +1,6 @@
 """Fetching a word list from an allowed address: against a local HTTP server on 127.0.0.1 that this test starts.
 
-Each case is tried through bigram_core.data.fetch_url and, where it does not need a short timeout, through the
+Each case is tried through bigram_core.fetch.fetch_url and, where it does not need a short timeout, through the
 sidebar's Fetch button in AppTest, with the address allowed as `streamlit run app.py -- --allow-url URL` would.
 """
 
@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from bigram_core import BigramError, parse_text
-from bigram_core.data import fetch_url
+from bigram_core.fetch import fetch_url
 from tests.apptest import assert_clean, open_page
 from ui.format import WORD_JOINER
 

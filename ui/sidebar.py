@@ -7,7 +7,8 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from bigram_core import SEED, BigramError, parse_bytes
-from bigram_core.data import case_note, fetch_url
+from bigram_core.data import case_note
+from bigram_core.fetch import fetch_url
 
 from . import presenter, state, url
 from .format import code, count, md, md_with_urls, size

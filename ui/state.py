@@ -17,7 +17,7 @@ import torch
 
 from bigram_core import SEED, BigramError, WordList, fit, load_bundled, load_path
 from bigram_core.counts import MAX_SMOOTHING
-from bigram_core.data import ALLOWED_URLS
+from bigram_core.fetch import ALLOWED_URLS
 from bigram_core.neural import TrainRecord
 
 from . import list_store, url

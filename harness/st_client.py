@@ -1,4 +1,4 @@
-"""A browser session without the browser: a client of Streamlit's own websocket protocol, for load tests.
+"""A browser session without the browser: a client of Streamlit's own websocket protocol, for load and server tests.
 
 It speaks to ``ws://HOST/_stcore/stream`` what the frontend speaks (streamlit 1.67: web/server/starlette/
 starlette_websocket.py, runtime/app_session.py, and the frontend's App.sendRerunBackMsg): BackMsg protobufs up,

@@ -1,7 +1,7 @@
 """Run the app on a free loopback port and drive Debian's chromium with playwright.
 
-Used by the end-to-end tests, and by hand to look at pages:
-    python -m tests.browser [--data PATH] [--out DIR] /counts "/breakdown?word=andrej" …
+Used by the end-to-end tests, the benchmarks, and by hand to look at pages:
+    python -m harness.browser [--data PATH] [--out DIR] /counts "/breakdown?word=andrej" …
 saves one full-page screenshot per path.
 """
 

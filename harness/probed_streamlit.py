@@ -1,4 +1,4 @@
-"""`streamlit` with a memory probe: python -m benchmarks.probed_streamlit run app.py … runs the server exactly as
+"""`streamlit` with a memory probe: python -m harness.probed_streamlit run app.py … runs the server exactly as
 `python -m streamlit run app.py …` does, and on SIGUSR1 writes what the process holds, as JSON, to the file named
 by $BIGRAM_PROBE (written whole, then renamed into place):
 - malloc_in_use_mb: bytes glibc's malloc has handed out and not had back (mallinfo2's uordblks and hblkhd, all
@@ -10,7 +10,7 @@ by $BIGRAM_PROBE (written whole, then renamed into place):
 - rss_mb: the resident set, for comparison.
 RSS counts memory that was freed but that the allocators keep for reuse (malloc arenas, pymalloc's arenas still
 holding a single live object); the in-use figures count only what is live. benchmarks/memory.py judges growth on
-them. For benchmarks only: the app itself never imports this.
+them. The app itself never imports this.
 """
 
 import ctypes

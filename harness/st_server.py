@@ -1,4 +1,4 @@
-"""The app under test for the load benchmarks: tests.browser.serve(), plus its process, memory and log.
+"""A served app for the load benchmarks and the server tests: harness.browser.serve(), plus its process, memory and log.
 
     with app_server("--data", PATH, options={"runner.postScriptGC": "true"}) as server:
         server.base_url, server.pid, server.rss_mb(), server.log_problems(), server.metrics()
@@ -29,8 +29,8 @@ from typing import Self
 
 from streamlit.config import get_config_options
 
-from benchmarks.st_client import http_request
-from tests.browser import serve, serve_class
+from harness.browser import serve, serve_class
+from harness.st_client import http_request
 
 PROBE_VARIABLE = "BIGRAM_PROBE"
 
@@ -101,10 +101,10 @@ class Server:
     pid: int
     startup: float
     log: list[str] = field(default_factory=list)
-    probe: str | None = None  # where benchmarks/probed_streamlit.py writes its snapshot
+    probe: str | None = None  # where harness/probed_streamlit.py writes its snapshot
 
     def live(self, timeout: float = 30) -> dict[str, float]:
-        """The probed server's snapshot of what it holds (benchmarks/probed_streamlit.py), taken now."""
+        """The probed server's snapshot of what it holds (harness/probed_streamlit.py), taken now."""
         path = Path(self.probe)
         path.unlink(missing_ok=True)
         os.kill(self.pid, signal.SIGUSR1)
@@ -151,7 +151,7 @@ def parse_options(pairs: list[str]) -> dict[str, str]:
 @contextlib.contextmanager
 def app_server(*app_args: str, options: dict[str, str] | None = None, probe: bool = False) -> Iterator[Server]:
     """serve(*app_args) with the server's process and log; `options` set Streamlit config options for it.
-    With `probe`, the server runs under benchmarks/probed_streamlit.py and Server.live() reads its memory."""
+    With `probe`, the server runs under harness/probed_streamlit.py and Server.live() reads its memory."""
     env = {get_config_options()[k].env_var: str(v) for k, v in (options or {}).items()}
     probe_dir = tempfile.TemporaryDirectory(prefix="bigram-probe-") if probe else contextlib.nullcontext()
     saved = {k: os.environ.get(k) for k in [*env, PROBE_VARIABLE]}
@@ -161,7 +161,7 @@ def app_server(*app_args: str, options: dict[str, str] | None = None, probe: boo
                 env[PROBE_VARIABLE] = str(Path(directory) / "probe.json")
             os.environ.update(env)
             log: list[str] = []
-            module = "benchmarks.probed_streamlit" if probe else "streamlit"
+            module = "harness.probed_streamlit" if probe else "streamlit"
             with serve(*app_args, log=log, module=module) as (base_url, startup):
                 yield Server(
                     base_url, server_pid(urllib.parse.urlsplit(base_url).port), startup, log, env.get(PROBE_VARIABLE)
