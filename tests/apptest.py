@@ -52,3 +52,18 @@ def run_until_done(at: AppTest, limit: int = 200) -> AppTest:
         at.run()
         assert_clean(at)
     raise AssertionError(f"still running after {limit} reruns")
+
+
+def drawn(at: AppTest, key: str) -> bool:
+    """The page drew an element with this key (a teacher link's ?hide= draws none for a hidden control)."""
+    try:
+        at.get_by_key(key)
+    except KeyError:
+        return False
+    return True
+
+
+def kept_after_a_rerun(at: AppTest, query: dict[str, str]) -> bool:
+    """Every parameter of `query` is still in the address, as given, after the page runs again."""
+    at.run()
+    return {key: at.query_params.get(key) for key in query} == query

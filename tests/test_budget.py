@@ -59,7 +59,7 @@ def test_smoothing_refuses_a_vocabulary_past_its_budget():
 
 def test_the_counts_trigram_view_works_on_a_large_vocabulary():
     at = open_page("counts", many_characters(300))
-    at.segmented_control(key="counts_order").set_value(3).run()
+    at.segmented_control(key="order").set_value(3).run()
     assert_clean(at)
     assert not at.error and at.metric[0].label == "Trigrams counted"
 

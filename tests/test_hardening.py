@@ -52,11 +52,11 @@ def use_the_list(at, page: str, words) -> None:
         at.text_input(key="dataset_word").input(first).run()
         assert at.dataframe[1].value["bigram"].tolist()[0] == "." + first[0]
     elif page == "counts":
-        at.pills(key="counts_row").set_value(last_char).run()
-        at.segmented_control(key="counts_order").set_value(3).run()
-        at.selectbox(key="counts_first").set_value(first[0]).run()
-        at.segmented_control(key="counts_scale").set_value("log").run()
-        at.toggle(key="counts_keepdim_bug").set_value(True).run()
+        at.pills(key="row").set_value(last_char).run()
+        at.segmented_control(key="order").set_value(3).run()
+        at.selectbox(key="first").set_value(first[0]).run()
+        at.segmented_control(key="colour").set_value("log").run()
+        at.toggle(key="no_keepdim").set_value(True).run()
         assert at.get_by_key("heatmap") is not None and at.metric[0].label == "Trigrams counted"
     elif page == "breakdown":
         at.text_input(key="word").input(first).run()
@@ -102,9 +102,9 @@ def test_every_view_works_on_every_shape_of_list(page, shape):
 def test_choices_a_new_list_cannot_honour_fall_back():
     """'q' picked on the bundled list, then a list without 'q': the pickers go back to their defaults."""
     at = open_page("counts")
-    at.pills(key="counts_row").set_value("q").run()
-    at.segmented_control(key="counts_order").set_value(3).run()
-    at.selectbox(key="counts_first").set_value("q").run()
+    at.pills(key="row").set_value("q").run()
+    at.segmented_control(key="order").set_value(3).run()
+    at.selectbox(key="first").set_value("q").run()
     at.switch_page("views/smoothing.py").run()
     at.selectbox(key="smoothing_row").set_value("q").run()
     at.sidebar.file_uploader[0].set_value(("no_q.txt", LISTS["no q, x or z"].encode(), "text/plain")).run()
@@ -112,7 +112,7 @@ def test_choices_a_new_list_cannot_honour_fall_back():
     assert "q" not in at.session_state["words"].vocab.stoi and at.selectbox(key="smoothing_row").value != "q"
     at.switch_page("views/counts.py").run()
     assert_clean(at)
-    assert at.pills(key="counts_row").value != "q" and at.selectbox(key="counts_first").value != "q"
+    assert at.pills(key="row").value != "q" and at.selectbox(key="first").value != "q"
 
 
 # --- bad input, widget by widget ----------------------------------------------------------------------------
@@ -321,7 +321,7 @@ def test_a_hostile_list_and_file_name_are_shown_as_text(page):
     if page == "training":
         at.text_input(key="word").input(HOSTILE_WORDS[2]).run()
     if page == "counts":
-        at.pills(key="counts_row").set_value("*").run()
+        at.pills(key="row").set_value("*").run()
     assert_clean(at)
     shown = rendered_text(at)
     assert any("click" in text for text in shown)  # the name at least is on every page

@@ -203,7 +203,7 @@ def test_every_view_offers_its_notebook(bundled, media):
     assert "word = 'ava'" in code(offered(at, media)) and "(N + 2).float()" in code(offered(at, media))
     at = open_page("counts", bundled, k="0")
     assert "P = N.float()" in code(offered(at, media))
-    at.segmented_control(key="counts_order").set_value(3).run()
+    at.segmented_control(key="order").set_value(3).run()
     assert not [b for b in at.get("download_button") if b.proto.label == "Notebook"]  # bigram only
     at = open_page("training", bundled, lr="10", steps="30", reg="0")
     assert "for i in range(30):" in code(offered(at, media)) and "W.data += -10 * W.grad" in code(offered(at, media))

@@ -40,10 +40,11 @@ class Number:
         if math.isnan(value):
             return self.default, f"?{self.key}={raw} is not a number, so {self.key} is {self.default:g}."
         snapped = min(max(value, self.lo), self.hi)
+        why = f"is outside {self.lo:g} to {self.hi:g}" if snapped != value else "is not a whole number"
         if self.integer:
             snapped = int(round(snapped))
         if snapped != value:
-            return snapped, f"?{self.key}={raw} is outside {self.lo:g} to {self.hi:g}, so {self.key} is {snapped:g}."
+            return snapped, f"?{self.key}={raw} {why}, so {self.key} is {snapped:g}."
         return (int(value) if self.integer else value), None
 
 
@@ -135,3 +136,9 @@ def keep_only(*keys: str) -> None:
         if key not in known:
             with contextlib.suppress(StreamlitAPIException, KeyError):  # bound elsewhere, or Streamlit's own
                 del st.query_params[key]
+
+
+def widget(p: Param, draw: Callable[..., Any], label: str, *args: Any, **kw: Any) -> Any:
+    """control() for the usual widget: draw(label, *args, **kw) keyed and bound to p, kept across page switches."""
+    kw = {"key": p.key, "bind": "query-params", "persist_state": "session"} | kw
+    return control(p, lambda: draw(label, *args, **kw), label)

@@ -12,13 +12,16 @@ from bigram_core import BigramError, Vocabulary, WordList, dataset_nll, probabil
 from bigram_core.counts import top_bigrams
 from bigram_core.ngram import sparse_counts, sparse_nll, sparse_slice
 from bigram_core.sampling import names
-from ui import notebook, state
+from ui import notebook, presenter, state, url
 from ui.charts.counts import cell_font, counts_heatmap, row_bars, row_sums
 from ui.format import md, num
 
 TOP = 15
 SAMPLES = 8
 GRAMS = {2: "bigram", 3: "trigram"}  # the orders this view draws: n = 3 as V×V slices of its V²×V table
+COLOUR = url.Choice("colour", "linear", ("linear", "log"))
+ORDER = url.Number("order", 2, 2, 3, integer=True)
+NO_KEEPDIM = url.Flag("no_keepdim")
 
 
 @state.word_list_cache(max_entries=4)
@@ -59,43 +62,39 @@ def ngrams(N: torch.Tensor, P: torch.Tensor, vocab: Vocabulary, context: str, li
 
 
 # k, colour and order; at n = 3, which slice: the first character of its contexts.
-def settings(words: WordList) -> tuple[float, bool, int, str]:
-    controls = st.columns(4, vertical_alignment="bottom")
-    with controls[0]:
-        k = state.smoothing_k()
-    scale = controls[1].segmented_control(
-        "Colour",
-        ["linear", "log"],
-        default="linear",
-        required=True,
-        key="counts_scale",
-        persist_state="session",
-        help="Log colour shows the rare pairs that linear colour washes out.",
-    )
-    order = controls[2].segmented_control(
-        "Order n",
-        list(GRAMS),
-        default=2,
-        required=True,
-        key="counts_order",
-        format_func=lambda n: f"{n} · {GRAMS[n]}",
-        persist_state="session",
-        help="n = 3: the next character given the two before it, counted as trigrams.",
-    )
-    first = ""
-    if order == 3:
-        V = len(words.vocab)
-        first = controls[3].selectbox(
-            "First context character",
-            words.vocab.itos,
-            index=min(1, V - 1),
-            key="counts_first",
-            persist_state="session",
-            format_func=lambda ch: "'.' (the word's start)" if ch == "." else ch,
-            help=f"The trigram counts have a row for each of the {V}² two-character contexts: this shows the {V} "
-            "contexts that start with this character, one per row.",
+def settings(vocab: Vocabulary) -> tuple[float, bool, str]:
+    V = len(vocab)
+    first = url.Choice("first", vocab.itos[min(1, V - 1)], vocab.itos)  # after '.', the first letter
+    with presenter.controls():
+        cols = st.columns(4, vertical_alignment="bottom")
+        with cols[0]:
+            k = state.smoothing_k()
+        scale = url.widget(
+            COLOUR,
+            cols[1].segmented_control,
+            "Colour",
+            COLOUR.options,
+            default=COLOUR.default,
+            required=True,
+            help="Log colour shows the rare pairs that linear colour washes out.",
         )
-    return k, scale == "log", order, first
+        order = url.widget(
+            ORDER,
+            cols[2].segmented_control,
+            "Order n",
+            list(GRAMS),
+            default=ORDER.default,
+            required=True,
+            help="2: the bigram model; 3: the next character given the two before it, counted as trigrams.",
+        )
+        if order != 3:
+            return k, scale == "log", ""
+        about = f"The trigram counts have a row for each of the {V}² two-character contexts: this shows the {V} "
+        about += "contexts that start with this character, one per row ('.' is the word's start)."
+        first = url.widget(
+            first, cols[3].selectbox, "First context character", vocab.itos, index=min(1, V - 1), help=about
+        )
+        return k, scale == "log", first
 
 
 # The matrix drawn (N, or at n = 3 the slice after `first`), its context and the model's average NLL.
@@ -179,18 +178,13 @@ def one_row(N: torch.Tensor, P: torch.Tensor, vocab: Vocabulary, context: str, k
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.subheader("One row: the next-character distribution")
-        prev = st.pills(
-            "Previous character",
-            vocab.itos,
-            default=vocab.itos[0],
-            required=True,
-            key="counts_row",
-            wrap=True,
-            persist_state="session",
+        row = url.Choice("row", vocab.itos[0], vocab.itos)
+        prev = url.widget(
+            row, st.pills, "Previous character", vocab.itos, default=row.default, required=True, wrap=True
         )
         i = vocab.stoi[prev]
         best = int(P[i].argmax())
-        st.plotly_chart(row_bars(P[i], vocab, context + prev, k), key="row")
+        st.plotly_chart(row_bars(P[i], vocab, context + prev, k), key="row_chart")
         if followed := int(N[i].sum()):
             st.caption(
                 f"'{md(context + prev)}' is followed {followed:,} times; the likeliest next character is "
@@ -214,14 +208,18 @@ def keepdim_pitfall(N: torch.Tensor, vocab: Vocabulary, k: float, sliced: bool) 
         "Normalising the rows looks like one line of broadcasting, and one missing argument makes it silently wrong."
         + (" Shown on the bigram matrix." if sliced else "")
     )
-    if not st.toggle("Normalise without keepdim=True", key="counts_keepdim_bug", persist_state="session"):
+    if not url.widget(NO_KEEPDIM, st.toggle, "Normalise without keepdim=True"):
         return
     P, wrong, V = probabilities(N, k), probabilities_keepdim_bug(N, k), len(vocab)  # (V, V) each
-    code = st.columns(2)
-    for col, (call, shape) in zip(
-        code, [("P.sum(1, keepdim=True)", f"({V}, 1): rows"), ("P.sum(1)", f"({V},) acts as (1, {V}): columns")]
-    ):
-        col.code(f"P = (N + {k:g}).float()\nP /= {call}  # {shape}", language="python", wrap_lines=True)
+    right, wrong_code = st.columns(2)
+    right.code(
+        f"P = (N + {k:g}).float()\nP /= P.sum(1, keepdim=True)  # ({V}, 1): rows", language="python", wrap_lines=True
+    )
+    wrong_code.code(
+        f"P = (N + {k:g}).float()\nP /= P.sum(1)  # ({V},) acts as (1, {V}): columns",
+        language="python",
+        wrap_lines=True,
+    )
     st.write(
         f"Without keepdim, `P.sum(1)` has shape ({V},), and broadcasting aligns shapes from the right, so it "
         f"acts as a (1, {V}) row: **column j is divided by row j's total**. Nothing fails, but the rows no "
@@ -260,7 +258,8 @@ st.write(
     "**N[i, j]** counts how often character j follows character i in the word list; normalising each row "
     "gives the bigram model **P(next | previous)**. At order n = 3 the context is the two previous characters."
 )
-k, log, order, first = settings(words)
+url.keep_only(COLOUR.key, ORDER.key, "first", "row", NO_KEEPDIM.key)
+k, log, first = settings(words.vocab)
 N, context, nll = counted(words, first, k)
 P = probabilities(N, k)  # (V, V): each row sums to 1
 metrics(N, words.vocab, context, k, nll)
