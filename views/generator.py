@@ -7,13 +7,12 @@ import torch
 from bigram_core import BigramError, breakdown, dataset_nll, probabilities, probs, sample, score_words, uniform
 from bigram_core.sampling import MAX_LEN, SAMPLER_NOTE, SAMPLERS, Sample
 from ui import notebook, state
-from ui.charts import next_char_bars
-from ui.format import md, num, plotly_text
+from ui.charts.generator import draw_bars
+from ui.format import md, num
 
 MODELS = ("counts", "net", "uniform")
 MAX_NAMES = 1000  # a table and a download of a thousand names is plenty; more only slows the page
 MAX_LENGTH = 100  # characters: the lecture's longest name has 15; a longer cut only widens the trace
-BAR, DRAWN = "#9ecae1", "#d62728"
 CURRENT = "background-color: rgba(214, 39, 40, 0.15)"
 
 
@@ -54,12 +53,7 @@ def trace(samples: list[Sample], vocab) -> None:
         columns=[str(n) for n in range(1, len(s.steps) + 1)],
     )
     st.dataframe(draws.style.apply(lambda col: [CURRENT if col.name == str(j) else ""] * len(col)))
-    title = f"Step {j}: after '{plotly_text(step.context)}' it drew '{plotly_text(step.char)}', P = {step.prob:.4f}"
-    fig = next_char_bars(step.probs, vocab, title)
-    fig.update_traces(marker_color=[DRAWN if ch == step.char else BAR for ch in vocab.itos])
-    if len(vocab) <= 40:  # label every character when they fit
-        fig.update_xaxes(dtick=1)
-    st.plotly_chart(fig)
+    st.plotly_chart(draw_bars(step, j, vocab))
 
 
 def show(samples: list[Sample], P, words, sampler: str) -> None:
