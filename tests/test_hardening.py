@@ -74,8 +74,8 @@ def use_the_list(at, page: str, words) -> None:
         at.selectbox(key="smoothing_row").set_value(last_char).run()
         at.number_input(key="k").set_value(0.0).run()
     elif page == "generator":
-        at.text_input(key="gen_prefix").input(first[0]).run()
-        at.radio(key="gen_model").set_value("net").run()
+        at.text_input(key="prefix").input(first[0]).run()
+        at.radio(key="from").set_value("net").run()
         assert all(name.startswith(first[0]) for name in at.dataframe[0].value["name"])
     elif page == "exercises":
         at.toggle(key="ex_dedupe").set_value(True).run()
@@ -155,17 +155,12 @@ BAD = [  # page, query, action, the sentence (a fragment of it) the page shows
     ("training", {}, step_at(lr=0.0), "The learning rate must be a number > 0; got 0.0."),
     ("training", {}, step_at(lr=1e30), "Training diverged at step 1"),
     ("training", {}, step_at(reg=1e38), "Training diverged at step"),
-    ("generator", {}, set_number("gen_temperature", 0.0), "Temperature must be a number > 0; got 0.0."),
-    ("generator", {}, set_number("gen_n", 0), "Choose at least one name to draw."),
-    ("generator", {}, set_number("gen_n", 10**9), "Drawing 1,000 names, the most this page draws at once."),
-    (
-        "generator",
-        {},
-        set_number("gen_max_len", 10**9),
-        "Cutting names at 100 characters, the longest this page draws.",
-    ),
-    ("generator", {}, type_into("gen_prefix", "Q"), "'Q' has 'Q' at position 1, which is not in the vocabulary"),
-    ("generator", {}, type_into("gen_prefix", "a.b"), "'a.b' has '.' at position 2"),
+    ("generator", {}, set_number("temperature", 0.0), "Temperature must be a number > 0; got 0.0."),
+    ("generator", {}, set_number("n", 0), "Choose at least one name to draw."),
+    ("generator", {"n": "1000000000"}, None, "?n=1000000000 is outside 0 to 1000, so n is 1000."),
+    ("generator", {"max_len": "1000000000"}, None, "?max\\_len=1000000000 is outside 1 to 100, so max\\_len is 100."),
+    ("generator", {}, type_into("prefix", "Q"), "'Q' has 'Q' at position 1, which is not in the vocabulary"),
+    ("generator", {}, type_into("prefix", "a.b"), "'a.b' has '.' at position 2"),
 ]
 
 
@@ -186,8 +181,8 @@ REFUSED = [
     ("counts", "k", 2e9),
     ("breakdown", "k", -1.0),
     ("generator", "k", -1.0),
-    ("generator", "gen_n", -3),
-    ("generator", "gen_max_len", 0),
+    ("generator", "n", -3),
+    ("generator", "max_len", 0),
     ("training", "lambda", -0.5),
     ("training", "lr", -1.0),
     ("training", "steps", 0),

@@ -142,3 +142,8 @@ def widget(p: Param, draw: Callable[..., Any], label: str, *args: Any, **kw: Any
     """control() for the usual widget: draw(label, *args, **kw) keyed and bound to p, kept across page switches."""
     kw = {"key": p.key, "bind": "query-params", "persist_state": "session"} | kw
     return control(p, lambda: draw(label, *args, **kw), label)
+
+
+def number_input(p: Number, where: Any, label: str, **kw: Any) -> Any:
+    """widget() for a number input whose bounds and default are p's: a value it takes, a link may give."""
+    return widget(p, where.number_input, label, p.lo, p.hi, p.default, **kw)

@@ -8,6 +8,8 @@ from ui.format import plotly_text
 
 from . import COLORS, next_char_bars
 
+CURRENT_STEP = "background-color: rgba(214, 39, 40, 0.15)"  # a table cell in the mark colour, faint
+
 
 def draw_bars(step: Step, j: int, vocab: Vocabulary) -> go.Figure:
     """Step j of a name: P (V,) after its context, the character it drew in the mark colour."""
