@@ -78,7 +78,7 @@ def use_the_list(at, page: str, words) -> None:
         at.radio(key="from").set_value("net").run()
         assert all(name.startswith(first[0]) for name in at.dataframe[0].value["name"])
     elif page == "exercises":
-        at.toggle(key="ex_dedupe").set_value(True).run()
+        at.toggle(key="dedupe").set_value(True).run()
     elif page == "lesson":  # every chapter's cell runs on the list's own words
         for n in range(1, len(CHAPTERS) + 1):
             at.selectbox(key="lesson_chapter").set_value(n).run()

@@ -88,16 +88,38 @@ class Flag:
         return self.default, f"?{self.key}={raw} is neither true nor false, so {self.key} is {self.default}."
 
 
-Param = Number | Choice | Text | Flag
+@dataclass(frozen=True)
+class Several:
+    """A multiselect's choices, ?key=a&key=b: those not among `options` are left out, with a note."""
+
+    key: str
+    default: tuple[Any, ...]
+    options: Sequence[Any]
+
+    def parse(self, raw: list[str]) -> tuple[list[Any], str | None]:
+        kept = [o for o in self.options if str(o) in raw]
+        if not (left := [r for r in raw if r not in map(str, self.options)]):
+            return kept, None
+        options = ", ".join(map(str, self.options))
+        return kept, f"?{self.key}={', '.join(left)} is not one of {options}, so it is left out."
+
+
+Param = Number | Choice | Text | Flag | Several
+
+
+def parsed(p: Param) -> tuple[Any, str | None] | None:
+    """p's value in the URL and a note when it is not the URL's own; None when the URL does not give p."""
+    if isinstance(p, Several):
+        values = [value for value in st.query_params.get_all(p.key) if value]
+        return p.parse(values) if values else None
+    raw = st.query_params.get(p.key)
+    return None if raw is None else p.parse(raw)
 
 
 def bind(*params: Param) -> None:
     """Check the URL's values for `params` before their widgets read them; note what had to change."""
     for p in params:
-        raw = st.query_params.get(p.key)
-        if raw is None:
-            continue
-        value, note = p.parse(raw)
+        value, note = parsed(p) or (None, None)
         if note is None:
             continue
         st.session_state[p.key] = value  # the widget shows it, and writes it to the URL
@@ -120,8 +142,7 @@ def control(p: Param, draw: Callable[[], Any], label: str = "") -> Any:
         return draw()
     if p.key in st.session_state and p.key in st.query_params:  # snapped by bind()
         return st.session_state[p.key]
-    raw = st.query_params.get(p.key)
-    return p.default if raw is None else p.parse(raw)[0]
+    return (parsed(p) or (p.default, None))[0]
 
 
 def shown_controls() -> dict[str, str]:
