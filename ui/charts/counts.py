@@ -40,17 +40,17 @@ def log_colorbar(max_count: int) -> dict:
 
 
 def square(fig: go.Figure) -> go.Figure:
-    """A V×V heatmap drawn square, its plot area giving up width (not range) to stay so: no blank band above row
-    '.'; with its own plain template, as Streamlit's theming of 729 labelled cells is slow (docs/performance.md),
-    so the chart is drawn with theme=None."""
-    fig.update_layout(
-        width=HEATMAP_PX + COLORBAR_PX,
-        height=HEATMAP_PX,
-        template="plotly_white",
-        font_family="Source Sans Pro, sans-serif",
-        margin={"l": 70, "r": 10, "t": 70, "b": 10},
-    )
+    """A V×V heatmap drawn square, its plot area giving up width (not range) to stay so: no blank band above row '.'."""
+    fig.update_layout(width=HEATMAP_PX + COLORBAR_PX, height=HEATMAP_PX)
     return fig.update_xaxes(constrain="domain").update_yaxes(constrain="domain")
+
+
+def plain(fig: go.Figure) -> go.Figure:
+    """fig with its own plain template and the app's font, to be drawn with theme=None: Streamlit's theming of
+    729 labelled cells is slow (docs/performance.md)."""
+    return fig.update_layout(
+        template="plotly_white", font_family="Source Sans Pro, sans-serif", margin={"l": 70, "r": 10, "t": 70, "b": 10}
+    )
 
 
 def counts_heatmap(
@@ -75,7 +75,7 @@ def counts_heatmap(
         fig.update_yaxes(title_text=f"previous character, after '{context_html}'")
     if log:
         fig.update_traces(colorbar=log_colorbar(int(N.max())))
-    return square(fig)
+    return plain(square(fig))
 
 
 def row_bars(row: torch.Tensor, vocab: Vocabulary, context: str, k: float) -> go.Figure:
