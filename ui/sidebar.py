@@ -129,5 +129,8 @@ def teacher_link(base: str, params: dict[str, str], controls: dict[str, str]) ->
         shared[url.HIDE] = ",".join(hide)
     if present:
         shared[presenter.PRESENT.key] = "true"
-    st.code(address(base, shared), language=None, wrap_lines=True)
-    st.caption("It opens with the sidebar collapsed; hidden controls keep the values they have now.")
+    if hide or present:
+        st.code(address(base, shared), language=None, wrap_lines=True)
+        st.caption("It opens with the sidebar collapsed; hidden controls keep the values they have now.")
+    else:
+        st.caption("Choose controls to hide, or presenter mode, for a link that opens ready for the class.")

@@ -140,9 +140,9 @@ def control(p: Param, draw: Callable[[], Any], label: str = "") -> Any:
     shown_controls()[p.key] = label or p.key
     if p.key not in hidden():
         return draw()
-    if p.key in st.session_state and p.key in st.query_params:  # snapped by bind()
-        return st.session_state[p.key]
-    return (parsed(p) or (p.default, None))[0]
+    # In the session too, where the rest of the app reads settings, and where the widget finds it if shown again.
+    st.session_state[p.key] = value = (parsed(p) or (p.default, None))[0]
+    return value
 
 
 def shown_controls() -> dict[str, str]:
