@@ -221,3 +221,10 @@ def test_parameters_the_view_does_not_know_are_dropped(lecture):
     at = open_page("generator", lecture, n="5", word="emma", colour="log")
     assert_clean(at)
     assert "word" not in at.query_params and "colour" not in at.query_params and at.query_params["n"] == "5"
+
+
+def test_a_hidden_seed_is_drawn_nowhere_and_the_links_seed_draws(lecture, lecture_N):
+    at = open_page("generator", lecture, seed="3", hide="seed")
+    assert_clean(at)
+    assert not [w for w in at.number_input if w.label == "Seed"]
+    assert names(at) == [s.name for s in sample(probabilities(lecture_N, 1), lecture.vocab, 20, seed=3)]
