@@ -49,7 +49,7 @@ def lists() -> dict[str, bytes]:
 STEPS = [
     ("600,000 one-character words over 93 characters", "exercises", None),
     ("10 million one-letter words (20 MB)", "exercises", None),
-    ("320 KB over 367 characters", "exercises", ("ex_model", "net, regularisation λ")),
+    ("320 KB over 367 characters", "exercises", ("tune", "neural")),
     ("500 distinct characters", "smoothing", None),
     ("one 19.9 MB word", "", None),
 ]

@@ -143,7 +143,7 @@ async def rerun(sessions: dict[str, Session], index: int, rng: random.Random) ->
     elif view == "breakdown":
         await (s.set("word", word(rng)) if index % 2 else s.set("k", rng.choice([0.5, 1, 2, 5])))
     elif view == "generator":
-        await (s.set("gen_n", rng.randint(1, 50)) if index % 2 else s.set("gen_prefix", rng.choice(LETTERS)))
+        await (s.set("n", rng.randint(1, 50)) if index % 2 else s.set("prefix", rng.choice(LETTERS)))
     elif view == "training":
         await s.click("training_step")
     else:

@@ -493,18 +493,6 @@ def chapter(number: int) -> Chapter:
     return CHAPTERS[number - 1]
 
 
-def snap(value: str | None) -> int:
-    """The chapter a URL's ?chapter= names, or the nearest one: a number is rounded and clamped to
-    1..len(CHAPTERS); anything that is not a number gives 1."""
-    if value is None:
-        return 1
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return 1
-    return 1 if x != x else round(min(max(x, 1), len(CHAPTERS)))  # x != x: nan
-
-
 def defined_in(name: str) -> int:
     """The number of the chapter whose cell defines what PROVIDED[name] provides."""
     return next(i for i, c in enumerate(CHAPTERS, 1) if c.title == PROVIDED[name].chapter)

@@ -13,15 +13,12 @@ TIMEOUT = 60
 
 
 def open_page(page: str = "dataset", words: WordList | None = None, **query: str) -> AppTest:
-    """Run app.py, then views/<page>.py with `query` in the URL and (optionally) `words` loaded."""
+    """Open views/<page>.py as a link does, with `query` in the URL and (optionally) `words` loaded."""
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     if words is not None:
         at.session_state["words"] = words
     at.query_params.update(query)
-    at.run()
-    if page != "dataset":
-        at.switch_page(f"views/{page}.py").run()
-    return at
+    return at.switch_page(f"views/{page}.py").run()
 
 
 def assert_clean(at: AppTest) -> None:
@@ -57,3 +54,18 @@ def run_until_done(at: AppTest, limit: int = 200) -> AppTest:
         at.run()
         assert_clean(at)
     raise AssertionError(f"still running after {limit} reruns")
+
+
+def drawn(at: AppTest, key: str) -> bool:
+    """The page drew an element with this key (a teacher link's ?hide= draws none for a hidden control)."""
+    try:
+        at.get_by_key(key)
+    except KeyError:
+        return False
+    return True
+
+
+def kept_after_a_rerun(at: AppTest, query: dict[str, str]) -> bool:
+    """Every parameter of `query` is still in the address, as given, after the page runs again."""
+    at.run()
+    return {key: at.query_params.get(key) for key in query} == query

@@ -59,7 +59,7 @@ def test_smoothing_refuses_a_vocabulary_past_its_budget():
 
 def test_the_counts_trigram_view_works_on_a_large_vocabulary():
     at = open_page("counts", many_characters(300))
-    at.segmented_control(key="counts_order").set_value(3).run()
+    at.segmented_control(key="order").set_value(3).run()
     assert_clean(at)
     assert not at.error and at.metric[0].label == "Trigrams counted"
 
@@ -78,7 +78,7 @@ def test_exercises_sample_a_list_past_the_budget(monkeypatch):
 def test_exercises_refuse_a_net_past_the_budget(monkeypatch):
     monkeypatch.setattr(limits, "NET_TUNING_CELLS", 1000)
     at = open_page("exercises", parse_text("\n".join(string.ascii_lowercase[i : i + 4] for i in range(20)) * 5))
-    at.radio(key="ex_model").set_value("neural").run()
+    at.radio(key="tune").set_value("neural").run()
     assert_clean(at)
     assert any("more than the 1,000 one click may train" in e.value for e in at.error)
 

@@ -127,8 +127,8 @@ def test_the_cut_is_marked_and_does_not_shift_the_names_after_it():
 
 def test_the_generator_view_marks_cut_names():
     at = open_page("generator")
-    at.radio(key="gen_model").set_value("uniform").run()
-    at.number_input(key="gen_max_len").set_value(5).run()
+    at.radio(key="from").set_value("uniform").run()
+    at.number_input(key="max_len").set_value(5).run()
     assert_clean(at)
     shown = at.dataframe[0].value["name"].tolist()
     assert any(name.endswith(" …") for name in shown)

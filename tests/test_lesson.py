@@ -6,7 +6,7 @@ import torch
 
 from bigram_core import BigramError, bigram_examples, fit, probabilities, probabilities_keepdim_bug, sample
 from bigram_core.evaluate import dataset_nll
-from bigram_core.lesson import CHAPTERS, PROVIDED, chapter, defined_in, lesson_words, run, snap, source
+from bigram_core.lesson import CHAPTERS, PROVIDED, chapter, defined_in, lesson_words, run, source
 from bigram_core.sampling import names
 
 
@@ -159,22 +159,6 @@ def test_code_shown_is_the_code_run(lecture):
     assert "multinomial" in source(chapter(number("Sampling names")), lecture.words, "torch")
     with pytest.raises(BigramError, match="sampler must be one of"):
         source(ch, lecture.words, "numpy")
-
-
-def test_snap():
-    assert [snap(v) for v in ("1", "9", "23", "0", "-4", "99", "9.4", "abc", "", None, "1e999")] == [
-        1,
-        9,
-        23,
-        1,
-        1,
-        23,
-        9,
-        1,
-        1,
-        1,
-        23,
-    ]
 
 
 def test_big_lists_loop_on_a_sample():

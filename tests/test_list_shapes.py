@@ -27,11 +27,11 @@ def use_the_list(at, page: str, words) -> None:
         at.text_input(key="dataset_word").input(first).run()
         assert at.dataframe[1].value["bigram"].tolist()[0] == "." + first[0]
     elif page == "counts":
-        at.pills(key="counts_row").set_value(last_char).run()
-        at.segmented_control(key="counts_order").set_value(3).run()
-        at.selectbox(key="counts_first").set_value(first[0]).run()
-        at.segmented_control(key="counts_scale").set_value("log").run()
-        at.toggle(key="counts_keepdim_bug").set_value(True).run()
+        at.pills(key="row").set_value(last_char).run()
+        at.segmented_control(key="order").set_value(3).run()
+        at.selectbox(key="first").set_value(first[0]).run()
+        at.segmented_control(key="colour").set_value("log").run()
+        at.toggle(key="no_keepdim").set_value(True).run()
         assert at.get_by_key("heatmap") is not None and at.metric[0].label == "Trigrams counted"
     elif page == "breakdown":
         at.text_input(key="word").input(first).run()
@@ -49,11 +49,11 @@ def use_the_list(at, page: str, words) -> None:
         at.selectbox(key="smoothing_row").set_value(last_char).run()
         at.number_input(key="k").set_value(0.0).run()
     elif page == "generator":
-        at.text_input(key="gen_prefix").input(first[0]).run()
-        at.radio(key="gen_model").set_value("net").run()
+        at.text_input(key="prefix").input(first[0]).run()
+        at.radio(key="from").set_value("net").run()
         assert all(name.startswith(first[0]) for name in at.dataframe[0].value["name"])
     elif page == "exercises":
-        at.toggle(key="ex_dedupe").set_value(True).run()
+        at.toggle(key="dedupe").set_value(True).run()
     elif page == "lesson":  # every chapter's cell runs on the list's own words
         for n in range(1, len(CHAPTERS) + 1):
             at.selectbox(key="lesson_chapter").set_value(n).run()
@@ -77,9 +77,9 @@ def test_every_view_works_on_every_shape_of_list(page, shape):
 def test_choices_a_new_list_cannot_honour_fall_back():
     """'q' picked on the bundled list, then a list without 'q': the pickers go back to their defaults."""
     at = open_page("counts")
-    at.pills(key="counts_row").set_value("q").run()
-    at.segmented_control(key="counts_order").set_value(3).run()
-    at.selectbox(key="counts_first").set_value("q").run()
+    at.pills(key="row").set_value("q").run()
+    at.segmented_control(key="order").set_value(3).run()
+    at.selectbox(key="first").set_value("q").run()
     at.switch_page("views/smoothing.py").run()
     at.selectbox(key="smoothing_row").set_value("q").run()
     at.sidebar.file_uploader[0].set_value(("no_q.txt", LISTS["no q, x or z"].encode(), "text/plain")).run()
@@ -87,4 +87,4 @@ def test_choices_a_new_list_cannot_honour_fall_back():
     assert "q" not in at.session_state["words"].vocab.stoi and at.selectbox(key="smoothing_row").value != "q"
     at.switch_page("views/counts.py").run()
     assert_clean(at)
-    assert at.pills(key="counts_row").value != "q" and at.selectbox(key="counts_first").value != "q"
+    assert at.pills(key="row").value != "q" and at.selectbox(key="first").value != "q"

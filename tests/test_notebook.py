@@ -203,13 +203,13 @@ def test_every_view_offers_its_notebook(bundled, media):
     assert "word = 'ava'" in code(offered(at, media)) and "(N + 2).float()" in code(offered(at, media))
     at = open_page("counts", bundled, k="0")
     assert "P = N.float()" in code(offered(at, media))
-    at.segmented_control(key="counts_order").set_value(3).run()
+    at.segmented_control(key="order").set_value(3).run()
     assert not [b for b in at.get("download_button") if b.proto.label == "Notebook"]  # bigram only
     at = open_page("training", bundled, lr="10", steps="30", reg="0")
     assert "for i in range(30):" in code(offered(at, media)) and "W.data += -10 * W.grad" in code(offered(at, media))
     at = open_page("generator", bundled)
-    at.radio(key="gen_model").set_value("uniform").run()
-    at.text_input(key="gen_prefix").input("jo").run()
+    at.radio(key="from").set_value("uniform").run()
+    at.text_input(key="prefix").input("jo").run()
     assert_clean(at)
     nb = code(offered(at, media))
     assert "P = torch.full((27, 27), 1 / 27)" in nb and "out = list('jo')" in nb and "range(20)" in nb
@@ -253,11 +253,11 @@ def test_training_notebook_prints_the_lectures_losses_and_names(lecture, media, 
 @pytest.mark.slow
 def test_generator_notebook_draws_the_views_names(lecture, media, kernel, tmp_path):
     at = open_page("generator", lecture)
-    at.number_input(key="gen_n").set_value(5).run()
+    at.number_input(key="n").set_value(5).run()
     out = execute(offered(at, media), kernel, tmp_path)
     drawn = at.dataframe[0].value["name"].tolist()
     assert printed(r"^(\w+)\.$", out) == drawn == ["cexze", "momasurailezitynn", "konimittain", "llayn", "ka"]
-    at.radio(key="gen_model").set_value("net").run()  # the lecture's net, trained in the notebook first
+    at.radio(key="from").set_value("net").run()  # the lecture's net, trained in the notebook first
     out = execute(offered(at, media), kernel, tmp_path)
     assert printed(r"^step (\d+): loss (\S+)", out) == [("100", "2.4901")]
     assert (

@@ -62,7 +62,7 @@ def test_a_hostile_list_and_file_name_are_shown_as_text(page):
     if page == "training":
         at.text_input(key="word").input(HOSTILE_WORDS[2]).run()
     if page == "counts":
-        at.pills(key="counts_row").set_value("*").run()
+        at.pills(key="row").set_value("*").run()
     assert_clean(at)
     shown = rendered_text(at)
     assert any("click" in text for text in shown)  # the name at least is on every page

@@ -14,7 +14,8 @@ from streamlit.testing.v1 import app_test
 from bigram_core import SEED, dataset_nll, parse_text, probabilities, probabilities_keepdim_bug, sample
 from bigram_core.ngram import context_slice, ngram_counts
 from bigram_core.sampling import names
-from tests.apptest import assert_clean, open_page
+from tests.apptest import assert_clean, drawn, kept_after_a_rerun, open_page
+from ui.format import md
 
 pytestmark = pytest.mark.apptest
 
@@ -90,7 +91,7 @@ def test_a_bad_k_in_the_url_is_snapped_or_falls_back_with_a_note(lecture, bad, k
 
 def test_log_colour(lecture):
     at = open_page("counts", lecture)
-    at.segmented_control(key="counts_scale").set_value("log").run()
+    at.segmented_control(key="colour").set_value("log").run()
     assert_clean(at)
     cells = heatmap(at)
     assert np.allclose(cells["z"], np.log10(1 + lecture.counts.numpy()))
@@ -101,10 +102,10 @@ def test_log_colour(lecture):
 def test_row_picker(lecture):
     at = open_page("counts", lecture)
     s, P = lecture.vocab.stoi, probabilities(lecture.counts, 1)
-    assert np.allclose(figure(at, "row")["data"][0]["y"], P[0].numpy())
-    at.pills(key="counts_row").set_value("q").run()
+    assert np.allclose(figure(at, "row_chart")["data"][0]["y"], P[0].numpy())
+    at.pills(key="row").set_value("q").run()
     assert_clean(at)
-    assert np.allclose(figure(at, "row")["data"][0]["y"], P[s["q"]].numpy())
+    assert np.allclose(figure(at, "row_chart")["data"][0]["y"], P[s["q"]].numpy())
     assert any("'q' is followed 272 times; the likeliest next character is 'u'" in c.value for c in at.caption)
 
 
@@ -126,8 +127,8 @@ def test_every_pair_counted(lecture):
 
 def test_keepdim_pitfall(lecture):
     at = open_page("counts", lecture)
-    assert not at.get_by_key("counts_keepdim_bug").value and len(at.dataframe) == 2  # top bigrams, every pair
-    at.toggle(key="counts_keepdim_bug").set_value(True).run()
+    assert not at.get_by_key("no_keepdim").value and len(at.dataframe) == 2  # top bigrams, every pair
+    at.toggle(key="no_keepdim").set_value(True).run()
     assert_clean(at)
     right, wrong = (np.array(trace["y"]) for trace in figure(at, "row_sums")["data"])
     assert np.allclose(right, 1) and not np.allclose(wrong, 1)
@@ -146,14 +147,14 @@ def test_keepdim_pitfall(lecture):
 
 def test_choices_survive_a_page_switch(lecture):
     at = open_page("counts", lecture, k="3")
-    at.pills(key="counts_row").set_value("q").run()
-    at.segmented_control(key="counts_scale").set_value("log").run()
-    at.toggle(key="counts_keepdim_bug").set_value(True).run()
+    at.pills(key="row").set_value("q").run()
+    at.segmented_control(key="colour").set_value("log").run()
+    at.toggle(key="no_keepdim").set_value(True).run()
     at.switch_page("views/dataset.py").run()
     at.switch_page("views/counts.py").run()
     assert_clean(at)
-    assert at.number_input(key="k").value == 3 and at.pills(key="counts_row").value == "q"
-    assert at.segmented_control(key="counts_scale").value == "log" and at.toggle(key="counts_keepdim_bug").value
+    assert at.number_input(key="k").value == 3 and at.pills(key="row").value == "q"
+    assert at.segmented_control(key="colour").value == "log" and at.toggle(key="no_keepdim").value
 
 
 @pytest.fixture
@@ -217,8 +218,8 @@ def test_too_many_characters_drop_the_labels_and_say_so():
     assert_clean(at)
     assert "text" not in heatmap(at)
     assert any("57 characters the 57×57 cells are too small to label" in c.value for c in at.caption)
-    at.pills(key="counts_row").set_value("ÿ").run()
-    at.toggle(key="counts_keepdim_bug").set_value(True).run()
+    at.pills(key="row").set_value("ÿ").run()
+    at.toggle(key="no_keepdim").set_value(True).run()
     assert_clean(at)
     assert len(figure(at, "row_sums")["data"][1]["y"]) == 57
     assert torch.equal(at.session_state["words"].counts, words.counts)
@@ -226,9 +227,9 @@ def test_too_many_characters_drop_the_labels_and_say_so():
 
 def test_order_3_shows_one_slice_of_the_trigram_counts(lecture, media):
     at = open_page("counts", lecture)
-    at.segmented_control(key="counts_order").set_value(3).run()
+    at.segmented_control(key="order").set_value(3).run()
     assert_clean(at)
-    assert at.selectbox(key="counts_first").value == "a"  # the first character after '.'
+    assert at.selectbox(key="first").value == "a"  # the first character after '.'
     N3, v = ngram_counts(lecture.words, lecture.vocab, 3), lecture.vocab
     S = context_slice(N3, v, "a")  # (27, 27): row = the previous character, after 'a'
     cells = heatmap(at)
@@ -244,8 +245,8 @@ def test_order_3_shows_one_slice_of_the_trigram_counts(lecture, media):
     assert top.columns[0] == "trigram" and all(t.startswith("a") for t in top["trigram"])
     assert top["count"].iloc[0] == int(S.max()) == 1714 and top["trigram"].iloc[0] == "ah."  # sarah, hannah…
     assert any(c.value.startswith("'a.' never occurs in the word list") for c in at.caption)  # '.' ends a word
-    at.pills(key="counts_row").set_value("n").run()  # one row: P(next | 'an')
-    assert np.allclose(figure(at, "row")["data"][0]["y"], probabilities(S, 1)[n].numpy())
+    at.pills(key="row").set_value("n").run()  # one row: P(next | 'an')
+    assert np.allclose(figure(at, "row_chart")["data"][0]["y"], probabilities(S, 1)[n].numpy())
     assert any(c.value.startswith("'an' is followed 5,438 times") for c in at.caption)
     assert downloaded(at, media, "N as CSV").to_numpy().tolist() == S.tolist()
 
@@ -253,18 +254,18 @@ def test_order_3_shows_one_slice_of_the_trigram_counts(lecture, media):
 def test_the_start_slice_is_the_bigram_row_of_dot(lecture):
     """Trigrams '..x' are the bigrams '.x': the first letters of the words."""
     at = open_page("counts", lecture)
-    at.segmented_control(key="counts_order").set_value(3).run()
-    at.selectbox(key="counts_first").set_value(".").run()
+    at.segmented_control(key="order").set_value(3).run()
+    at.selectbox(key="first").set_value(".").run()
     assert_clean(at)
     assert np.array_equal(heatmap(at)["z"][0], lecture.counts[0].numpy())
-    at.segmented_control(key="counts_order").set_value(2).run()  # and back to the bigram matrix
+    at.segmented_control(key="order").set_value(2).run()  # and back to the bigram matrix
     assert np.array_equal(heatmap(at)["z"], lecture.counts.numpy()) and metric(at, "Bigrams counted") == "228,146"
 
 
 def test_order_3_too_large_for_the_vocabulary_says_so_and_draws_the_bigrams():
     words = parse_text("\n".join(chr(0x4E00 + i) * 2 for i in range(368)))  # V = 369: V³ cells, over ngram.MAX_CELLS
     at = open_page("counts", words)
-    at.segmented_control(key="counts_order").set_value(3).run()
+    at.segmented_control(key="order").set_value(3).run()
     assert_clean(at)
     assert len(at.error) == 1 and "over the 50,000,000-cell limit" in at.error[0].value
     assert np.array_equal(heatmap(at)["z"], words.counts.numpy()) and metric(at, "Bigrams counted")
@@ -272,8 +273,65 @@ def test_order_3_too_large_for_the_vocabulary_says_so_and_draws_the_bigrams():
 
 def test_a_slice_with_no_trigrams_says_so():
     at = open_page("counts", parse_text("ab\n"))  # 'b' only ends the word: no context starts with it and goes on
-    at.segmented_control(key="counts_order").set_value(3).run()
-    at.selectbox(key="counts_first").set_value("b").run()
+    at.segmented_control(key="order").set_value(3).run()
+    at.selectbox(key="first").set_value("b").run()
     assert_clean(at)
     assert metric(at, "Trigrams counted") == "0" and at.dataframe[0].value.empty
     assert any(c.value.startswith("'b.' never occurs in the word list") for c in at.caption)
+
+
+# --- the address ---------------------------------------------------------------------------------------------
+
+
+def test_every_setting_round_trips_through_the_url(lecture):
+    query = {"k": "2", "colour": "log", "order": "3", "first": "q", "row": "u", "no_keepdim": "true"}
+    at = open_page("counts", lecture, **query)
+    assert_clean(at)
+    assert not at.warning
+    assert at.number_input(key="k").value == 2 and at.segmented_control(key="colour").value == "log"
+    assert at.segmented_control(key="order").value == 3 and at.selectbox(key="first").value == "q"
+    assert at.pills(key="row").value == "u" and at.toggle(key="no_keepdim").value
+    S = context_slice(ngram_counts(lecture.words, lecture.vocab, 3), lecture.vocab, "q")
+    assert np.allclose(heatmap(at)["z"], np.log10(1 + S.numpy()))
+    assert any(c.value.startswith("'qu' is followed 206 times") for c in at.caption)
+    assert figure(at, "row_sums")  # the pitfall is open
+    assert kept_after_a_rerun(at, query)
+
+
+def test_order_3_in_the_url_shows_the_trigram_slice(lecture):
+    at = open_page("counts", lecture, order="3")
+    assert_clean(at)
+    assert metric(at, "Trigrams counted") == "27,245" and at.selectbox(key="first").value == "a"
+    assert at.query_params["order"] == "3"
+
+
+@pytest.mark.parametrize(
+    "query, note",
+    [
+        ({"colour": "red"}, "?colour=red is not one of linear, log, so colour is linear."),
+        ({"order": "4"}, "?order=4 is outside 2 to 3, so order is 3."),
+        ({"order": "2.4"}, "?order=2.4 is not a whole number, so order is 2."),
+        ({"order": "3", "first": "Q7"}, "?first=Q7 is not one of"),
+        ({"row": "é"}, "?row=é is not one of"),
+        ({"no_keepdim": "maybe"}, "?no_keepdim=maybe is neither true nor false, so no_keepdim is False."),
+    ],
+)
+def test_a_value_the_view_cannot_show_gets_a_note(lecture, query, note):
+    at = open_page("counts", lecture, **query)
+    assert_clean(at)
+    assert [w.value for w in at.warning if w.value.startswith(md(note))], [w.value for w in at.warning]
+
+
+def test_a_hidden_control_is_not_drawn_but_its_value_applies(lecture):
+    at = open_page("counts", lecture, colour="log", row="q", hide="colour,row")
+    assert_clean(at)
+    assert not drawn(at, "colour") and not drawn(at, "row") and drawn(at, "order")
+    assert np.allclose(heatmap(at)["z"], np.log10(1 + lecture.counts.numpy()))
+    assert np.allclose(figure(at, "row_chart")["data"][0]["y"], probabilities(lecture.counts, 1)[17].numpy())
+
+
+def test_parameters_the_view_does_not_know_are_dropped(lecture):
+    at = open_page("counts", lecture, k="3", temperature="0.5", word="emma")
+    assert_clean(at)
+    assert "temperature" not in at.query_params and "word" not in at.query_params
+    assert at.query_params["k"] == "3"

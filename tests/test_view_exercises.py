@@ -5,7 +5,8 @@ import pytest
 from bigram_core import parse_text
 from bigram_core.splits import split
 from bigram_core.tuning import tune
-from tests.apptest import assert_clean, metrics, open_page
+from tests.apptest import assert_clean, drawn, kept_after_a_rerun, metrics, open_page
+from ui.format import md
 
 pytestmark = pytest.mark.apptest
 
@@ -40,25 +41,25 @@ def test_renders_the_lectures_answers(lecture):
 
 def test_dedupe_and_seed_move_the_split(lecture):
     at = open_page("exercises", lecture)
-    at.toggle(key="ex_dedupe").set_value(True).run()
+    at.toggle(key="dedupe").set_value(True).run()
     assert_clean(at)
     m = metrics(at)
     assert (m["train words"], m["dev words"], m["test words"]) == ("23,595", "2,949", "2,950")
     assert m["Repeats removed"] == "2,539" and m["Dev/test words in train"] == "0"
     before = m["Test NLL, n = 3"]
-    at.number_input(key="ex_split_seed").set_value(7).run()
+    at.number_input(key="split_seed").set_value(7).run()
     assert_clean(at)
     assert metrics(at)["Test NLL, n = 3"] != before
 
 
 def test_neural_tuning_and_a_small_logit_scale(lecture):
     at = open_page("exercises", lecture)
-    at.radio(key="ex_model").set_value("neural").run()
-    at.selectbox(key="ex_tune_order").set_value(2).run()
+    at.radio(key="tune").set_value("neural").run()
+    at.selectbox(key="tune_order").set_value(2).run()
     assert_clean(at)
     t = tune(split(lecture.words), 2, "neural")
     assert metrics(at)["Chosen on dev"] == f"λ = {t.chosen:.3g}" and metrics(at)["Its test NLL"] == f"{t.test_nll:.4f}"
-    at.slider(key="ex_max_logit").set_value(10.0).run()
+    at.slider(key="max_logit").set_value(10.0).run()
     assert values(at, "Manual softmax NLL")[1] == values(at, "F.cross_entropy")[1]  # no overflow at 10
 
 
@@ -78,3 +79,61 @@ def test_an_order_too_large_for_the_vocabulary_is_an_error_not_a_crash():
         for e in at.error
     )  # E01's default: 2, 3, 4
     assert "Test NLL, n = 3" in metrics(at) and "Test NLL, n = 4" not in metrics(at)
+
+
+# --- the address ---------------------------------------------------------------------------------------------
+
+
+def test_every_setting_round_trips_through_the_url(lecture):
+    query = {
+        "split_seed": "7",
+        "dedupe": "true",
+        "orders": ["2", "3"],
+        "sample_order": "2",
+        "tune": "neural",
+        "tune_order": "2",
+        "max_logit": "10",
+    }
+    at = open_page("exercises", lecture, **query)
+    assert_clean(at)
+    assert not at.warning
+    assert at.number_input(key="split_seed").value == 7 and at.toggle(key="dedupe").value
+    assert at.multiselect(key="orders").value == [2, 3] and at.selectbox(key="sample_order").value == "2"
+    assert at.radio(key="tune").value == "neural" and at.selectbox(key="tune_order").value == 2
+    assert at.slider(key="max_logit").value == 10
+    m = metrics(at)
+    assert m["Repeats removed"] == "2,539" and "Test NLL, n = 3" in m and "Test NLL, n = 4" not in m
+    t = tune(split(lecture.words, 7, dedupe=True), 2, "neural")
+    assert m["Chosen on dev"] == f"λ = {t.chosen:.3g}" and m["Its test NLL"] == f"{t.test_nll:.4f}"
+    assert values(at, "Manual softmax NLL")[1] == values(at, "F.cross_entropy")[1]  # no overflow at 10
+    assert kept_after_a_rerun(at, query)
+
+
+@pytest.mark.parametrize(
+    "query, note",
+    [
+        ({"orders": ["2", "9"]}, "?orders=9 is not one of 2, 3, 4, 5, so it is left out."),
+        ({"tune": "foo"}, "?tune=foo is not one of counts, neural, so tune is counts."),
+        ({"tune_order": "7"}, "?tune_order=7 is outside 2 to 5, so tune_order is 5."),
+        ({"max_logit": "500"}, "?max_logit=500 is outside 1 to 200, so max_logit is 200."),
+        ({"split_seed": "-1"}, "?split_seed=-1 is outside 0 to 4.29497e+09, so split_seed is 0."),
+        ({"dedupe": "yes"}, "?dedupe=yes is neither true nor false, so dedupe is False."),
+    ],
+)
+def test_a_value_the_view_cannot_show_gets_a_note(lecture, query, note):
+    at = open_page("exercises", lecture, **query)
+    assert_clean(at)
+    assert [w.value for w in at.warning] == [md(note)]
+
+
+def test_a_hidden_control_is_not_drawn_but_its_url_value_applies(lecture):
+    at = open_page("exercises", lecture, dedupe="true", hide="dedupe")
+    assert_clean(at)
+    assert not drawn(at, "dedupe") and drawn(at, "split_seed")
+    assert metrics(at)["Repeats removed"] == "2,539"
+
+
+def test_parameters_the_view_does_not_know_are_dropped(lecture):
+    at = open_page("exercises", lecture, dedupe="true", order="3", prefix="ka")
+    assert_clean(at)
+    assert "order" not in at.query_params and "prefix" not in at.query_params and at.query_params["dedupe"] == "true"

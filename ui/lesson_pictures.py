@@ -11,21 +11,17 @@ import torch
 
 from bigram_core import WordList, breakdown, probabilities
 from bigram_core.lesson import Run, impossible_word
-from ui.charts import matrix_heatmap, next_char_bars
+from ui.charts import COLORS, layout, matrix_heatmap, next_char_bars
+from ui.charts.counts import cell_labels, plain, row_sums, square
 from ui.format import num, plotly_text
 
-BAR, HIGHLIGHT, WRONG = "#9ecae1", "#d62728", "#d62728"
-HEATMAP_PX = 900  # as on /counts: every cell fits its pair and count
+PICTURE_PX = 340
 MAX_POINTS = 600  # a curve over 228,146 bigrams is drawn from every k-th one
 
 
-def _layout(fig: go.Figure, height: int = 340, **layout) -> go.Figure:
-    return fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, **layout)
-
-
-def _bars(x, y, title: str, colors=BAR, **layout) -> go.Figure:
-    fig = go.Figure(go.Bar(x=[plotly_text(str(v)) for v in x], y=y, marker_color=colors))
-    return _layout(fig, title=title, xaxis={"type": "category"}, **layout)
+def _bars(x, y, title: str, **kw) -> go.Figure:
+    fig = go.Figure(go.Bar(x=[plotly_text(str(v)) for v in x], y=y, marker_color=COLORS["bar"]))
+    return layout(fig, PICTURE_PX, title=title, xaxis={"type": "category"}, **kw)
 
 
 def _examples(fig: go.Figure, n: int) -> go.Figure:
@@ -33,12 +29,6 @@ def _examples(fig: go.Figure, n: int) -> go.Figure:
     fig.update_layout(height=120 + 44 * n)
     fig.update_yaxes(scaleanchor=None, dtick=1, title_text="example: input")
     return fig.update_xaxes(dtick=1)
-
-
-def _square(fig: go.Figure) -> go.Figure:
-    """A V×V matrix drawn square and as wide as on /counts, its plot area giving up width (not range) to stay so."""
-    fig.update_layout(width=HEATMAP_PX + 60, height=HEATMAP_PX)
-    return fig.update_xaxes(constrain="domain").update_yaxes(constrain="domain")
 
 
 def _rows(xs: torch.Tensor, words: WordList) -> list[str]:
@@ -68,19 +58,14 @@ def dict_table(run: Run, words: WordList) -> None:
 def n28(run: Run, words: WordList) -> None:
     labels = [plotly_text(c) for c in run.values["chars"]] + ["&lt;S&gt;", "&lt;E&gt;"]
     fig = matrix_heatmap(run.values["N28"], words.vocab, rows=labels, cols=labels, colorbar="count")
-    st.plotly_chart(_square(fig).update_xaxes(tickangle=0), width="content")
+    st.plotly_chart(square(fig).update_xaxes(tickangle=0), width="content")
 
 
 def heatmap(run: Run, words: WordList) -> None:
     N, V = run.values["N"], len(words.vocab)
-    chars = np.array([plotly_text(c) for c in words.vocab.itos])
-    text = np.char.add(np.char.add(np.char.add(chars[:, None], chars[None, :]), "<br>"), N.numpy().astype(str))
-    fig = _square(matrix_heatmap(N, words.vocab, text=text if V <= 30 else None, colorbar="count", font_size=9))
-    # theme=None, as on /counts: Streamlit's theming of 729 labelled cells costs the browser ~0.7 s
-    fig.update_layout(
-        template="plotly_white", font_family="Source Sans Pro, sans-serif", margin={"l": 70, "r": 10, "t": 70, "b": 10}
-    )
-    st.plotly_chart(fig, theme=None, width="content")
+    text = cell_labels(N, words.vocab) if V <= 30 else None
+    fig = matrix_heatmap(N, words.vocab, text=text, colorbar="count", font_size=9)
+    st.plotly_chart(plain(square(fig)), theme=None, width="content")
 
 
 def row(run: Run, words: WordList) -> None:
@@ -92,22 +77,18 @@ def tiny(run: Run, words: WordList) -> None:
     seen = torch.bincount(draws, minlength=3) / len(draws)
     fig = go.Figure(
         [
-            go.Bar(x=["0", "1", "2"], y=p.numpy(), name="p", marker_color=BAR),
-            go.Bar(x=["0", "1", "2"], y=seen.numpy(), name=f"share of the {len(draws)} draws", marker_color=HIGHLIGHT),
+            go.Bar(x=["0", "1", "2"], y=p.numpy(), name="p", marker_color=COLORS["bar"]),
+            go.Bar(
+                x=["0", "1", "2"], y=seen.numpy(), name=f"share of the {len(draws)} draws", marker_color=COLORS["mark"]
+            ),
         ]
     )
-    st.plotly_chart(_layout(fig, barmode="group", title="p and what was drawn", xaxis={"type": "category"}))
+    title = "p and what was drawn"
+    st.plotly_chart(layout(fig, PICTURE_PX, barmode="group", title=title, xaxis={"type": "category"}))
 
 
-def row_sums(run: Run, words: WordList) -> None:
-    x = [plotly_text(c) for c in words.vocab.itos]
-    fig = go.Figure(
-        [
-            go.Bar(x=x, y=run.values["P"].sum(1).numpy(), name="keepdim=True", marker_color=BAR),
-            go.Bar(x=x, y=run.values["wrong"].sum(1).numpy(), name="without keepdim", marker_color=WRONG),
-        ]
-    )
-    st.plotly_chart(_layout(fig, barmode="group", title="Row sums P.sum(1)", xaxis={"type": "category"}))
+def sums(run: Run, words: WordList) -> None:
+    st.plotly_chart(row_sums(run.values["P"], run.values["wrong"], words.vocab))
 
 
 def word_table(run: Run, words: WordList) -> None:
@@ -131,7 +112,7 @@ def smoothed_row(run: Run, words: WordList) -> None:
     word, wordq = impossible_word(words.vocab, words.counts, words.words)
     last, q = words.vocab.stoi[word[-1]], wordq[-1]
     fig = next_char_bars(run.values["P"][last], words.vocab, f"P(next | '{plotly_text(word[-1])}') at k = 1, log scale")
-    fig.update_traces(marker_color=[HIGHLIGHT if c == q else BAR for c in words.vocab.itos])
+    fig.update_traces(marker_color=[COLORS["mark"] if c == q else COLORS["bar"] for c in words.vocab.itos])
     st.plotly_chart(fig.update_yaxes(type="log"))  # log: the smoothed pair is a thousand times below the likely ones
 
 
@@ -141,8 +122,9 @@ def drift(run: Run, words: WordList) -> None:
     step = max(1, len(running) // MAX_POINTS)
     fig = go.Figure(go.Scatter(x=np.arange(len(running))[::step], y=(running - exact)[::step], mode="lines"))
     st.plotly_chart(
-        _layout(
+        layout(
             fig,
+            PICTURE_PX,
             title="float32 running sum − float64 running sum (k = 1)",
             xaxis_title="bigrams added",
             yaxis_title="drift",
@@ -184,7 +166,8 @@ def logits(run: Run, words: WordList) -> None:
 def softmax(run: Run, words: WordList) -> None:
     probs, y = run.values["probs"], int(run.values["ys"][0])
     fig = next_char_bars(probs[0], words.vocab, "probs[0]: what the random net expects after '.'")
-    st.plotly_chart(fig.update_traces(marker_color=[HIGHLIGHT if i == y else BAR for i in range(len(words.vocab))]))
+    colors = [COLORS["mark"] if i == y else COLORS["bar"] for i in range(len(words.vocab))]
+    st.plotly_chart(fig.update_traces(marker_color=colors))
 
 
 def nlls(run: Run, words: WordList) -> None:
@@ -203,7 +186,7 @@ def grad(run: Run, words: WordList) -> None:
         hover="W.grad[%{y}, %{x}] = %{z:.5f}",
     )
     fig.update_yaxes(title_text="input character (row of W)").update_xaxes(title_text="neuron (column of W)")
-    st.plotly_chart(_square(fig), width="content")
+    st.plotly_chart(square(fig), width="content")
     st.caption(
         "W.grad after the last backward. Red: a negative gradient, so the step −0.1 · W.grad raises that "
         "weight, as it does for each example's correct next character."
@@ -213,7 +196,7 @@ def grad(run: Run, words: WordList) -> None:
 def losses(run: Run, words: WordList) -> None:
     loss = [float(line) for line in run.output.split()]  # the cell prints one loss per step
     fig = go.Figure(go.Scatter(x=list(range(len(loss))), y=loss, mode="lines+markers", marker={"size": 4}))
-    st.plotly_chart(_layout(fig, title="The printed losses", xaxis_title="step", yaxis_title="loss"))
+    st.plotly_chart(layout(fig, PICTURE_PX, title="The printed losses", xaxis_title="step", yaxis_title="loss"))
 
 
 def same(run: Run, words: WordList) -> None:
@@ -225,7 +208,7 @@ def same(run: Run, words: WordList) -> None:
         ]
     )
     st.plotly_chart(
-        _layout(
+        layout(
             fig,
             420,
             title="Every cell: the counts' P against the net's",
@@ -243,7 +226,7 @@ PICTURES = {
     "heatmap": heatmap,
     "row": row,
     "tiny": tiny,
-    "row_sums": row_sums,
+    "row_sums": sums,
     "breakdown": word_table,
     "smoothed_row": smoothed_row,
     "drift": drift,

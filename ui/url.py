@@ -40,10 +40,11 @@ class Number:
         if math.isnan(value):
             return self.default, f"?{self.key}={raw} is not a number, so {self.key} is {self.default:g}."
         snapped = min(max(value, self.lo), self.hi)
+        why = f"is outside {self.lo:g} to {self.hi:g}" if snapped != value else "is not a whole number"
         if self.integer:
             snapped = int(round(snapped))
         if snapped != value:
-            return snapped, f"?{self.key}={raw} is outside {self.lo:g} to {self.hi:g}, so {self.key} is {snapped:g}."
+            return snapped, f"?{self.key}={raw} {why}, so {self.key} is {snapped:g}."
         return (int(value) if self.integer else value), None
 
 
@@ -87,16 +88,38 @@ class Flag:
         return self.default, f"?{self.key}={raw} is neither true nor false, so {self.key} is {self.default}."
 
 
-Param = Number | Choice | Text | Flag
+@dataclass(frozen=True)
+class Several:
+    """A multiselect's choices, ?key=a&key=b: those not among `options` are left out, with a note."""
+
+    key: str
+    default: tuple[Any, ...]
+    options: Sequence[Any]
+
+    def parse(self, raw: list[str]) -> tuple[list[Any], str | None]:
+        kept = [o for o in self.options if str(o) in raw]
+        if not (left := [r for r in raw if r not in map(str, self.options)]):
+            return kept, None
+        options = ", ".join(map(str, self.options))
+        return kept, f"?{self.key}={', '.join(left)} is not one of {options}, so it is left out."
+
+
+Param = Number | Choice | Text | Flag | Several
+
+
+def parsed(p: Param) -> tuple[Any, str | None] | None:
+    """p's value in the URL and a note when it is not the URL's own; None when the URL does not give p."""
+    if isinstance(p, Several):
+        values = [value for value in st.query_params.get_all(p.key) if value]
+        return p.parse(values) if values else None
+    raw = st.query_params.get(p.key)
+    return None if raw is None else p.parse(raw)
 
 
 def bind(*params: Param) -> None:
     """Check the URL's values for `params` before their widgets read them; note what had to change."""
     for p in params:
-        raw = st.query_params.get(p.key)
-        if raw is None:
-            continue
-        value, note = p.parse(raw)
+        value, note = parsed(p) or (None, None)
         if note is None:
             continue
         st.session_state[p.key] = value  # the widget shows it, and writes it to the URL
@@ -117,9 +140,8 @@ def control(p: Param, draw: Callable[[], Any], label: str = "") -> Any:
     shown_controls()[p.key] = label or p.key
     if p.key not in hidden():
         return draw()
-    raw = st.query_params.get(p.key)
     # In the session too, where the rest of the app reads settings, and where the widget finds it if shown again.
-    st.session_state[p.key] = value = p.default if raw is None else p.parse(raw)[0]
+    st.session_state[p.key] = value = (parsed(p) or (p.default, None))[0]
     return value
 
 
@@ -135,3 +157,14 @@ def keep_only(*keys: str) -> None:
         if key not in known:
             with contextlib.suppress(StreamlitAPIException, KeyError):  # bound elsewhere, or Streamlit's own
                 del st.query_params[key]
+
+
+def widget(p: Param, draw: Callable[..., Any], label: str, *args: Any, **kw: Any) -> Any:
+    """control() for the usual widget: draw(label, *args, **kw) keyed and bound to p, kept across page switches."""
+    kw = {"key": p.key, "bind": "query-params", "persist_state": "session"} | kw
+    return control(p, lambda: draw(label, *args, **kw), label)
+
+
+def number_input(p: Number, where: Any, label: str, **kw: Any) -> Any:
+    """widget() for a number input whose bounds and default are p's: a value it takes, a link may give."""
+    return widget(p, where.number_input, label, p.lo, p.hi, p.default, **kw)

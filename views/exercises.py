@@ -1,7 +1,6 @@
 """Exercises (/exercises): the lecture's E01–E05, each answered by a measurement on the loaded word list."""
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 import torch
 
@@ -19,12 +18,17 @@ from bigram_core.limits import (
 from bigram_core.ngram import ORDERS, contexts_seen, n_contexts, ngram_counts
 from bigram_core.splits import PARTS, SPLIT_SEED, Split, split
 from bigram_core.tuning import MODELS, STRENGTH, Tuning, tune
-from ui import state
+from ui import presenter, state, url
+from ui.charts.exercises import orders_chart, sweep_chart
 from ui.format import code, count, md, num
 
-COLORS = {"train": "#1f77b4", "dev": "#ff7f0e", "test": "#2ca02c"}
-CHART_HEIGHT = 340
 SAMPLES = 10
+SPLIT_SEED_PARAM = url.Number("split_seed", SPLIT_SEED, 0, 2**32 - 1, integer=True)
+DEDUPE = url.Flag("dedupe")
+COMPARED = url.Several("orders", (2, 3, 4), ORDERS)
+TUNED = url.Choice("tune", "counts", MODELS)
+TUNE_ORDER = url.Number("tune_order", 3, ORDERS[0], ORDERS[-1], integer=True)
+MAX_LOGIT = url.Number("max_logit", 100.0, 1.0, 200.0)
 
 
 def session_split(digest: str, seed: int, dedupe: bool, words: tuple[str, ...]) -> Split:
@@ -90,158 +94,95 @@ def strength(model: str, x: float) -> str:
     return f"{STRENGTH[model]} = {x:.3g}"
 
 
-def orders_chart(runs: dict[int, Tuning]) -> go.Figure:
-    """Train, dev and test NLL against the order n, each order at its dev-chosen k."""
-    fig = go.Figure()
-    x = list(runs)
-    lines = {
-        "train": [t.best.train_nll for t in runs.values()],
-        "dev": [t.best.dev_nll for t in runs.values()],
-        "test": [t.test_nll for t in runs.values()],
-    }
-    for part, y in lines.items():
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=y,
-                mode="lines+markers",
-                name=part,
-                line={"color": COLORS[part]},
-                hovertemplate=f"n = %{{x}}: {part} NLL %{{y:.4f}}<extra></extra>",
-            )
-        )
-    fig.update_layout(
-        height=CHART_HEIGHT,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        xaxis={"title": "order n (context of n − 1 characters)", "dtick": 1},
-        yaxis={"title": "NLL"},
-    )
-    return fig
-
-
-def sweep_chart(t: Tuning) -> go.Figure:
-    """Train and dev NLL against the strength on a log axis (k = 0 has no place on it), the chosen one marked."""
-    points = [p for p in t.sweep if p.strength > 0]
-    x = [p.strength for p in points]
-    fig = go.Figure()
-    for part in ("train", "dev"):
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=[getattr(p, f"{part}_nll") for p in points],
-                mode="lines+markers",
-                name=part,
-                line={"color": COLORS[part]},
-                hovertemplate=f"%{{x:.3g}}: {part} NLL %{{y:.4f}}<extra></extra>",
-            )
-        )
-    fig.add_trace(
-        go.Scatter(
-            x=[t.chosen],
-            y=[t.best.dev_nll],
-            mode="markers",
-            name="chosen on dev",
-            marker={"color": COLORS["dev"], "size": 14, "line": {"color": "black", "width": 1.5}},
-            hovertemplate="chosen %{x:.3g}: dev NLL %{y:.4f}<extra></extra>",
-        )
-    )
-    fig.update_layout(height=CHART_HEIGHT, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis={"title": "NLL"})
-    penalty = "fake counts in every cell" if t.model == "counts" else "the net's penalty λ·mean(W²)"
-    fig.update_xaxes(type="log", title_text=f"{STRENGTH[t.model]}, {penalty}")
-    return fig
-
-
-words = state.words()
-st.title("Exercises")
-st.write(
-    "The lecture's exercises E01–E05, each answered by measuring it on "
-    f"**{md(words.name)}**: the models are fitted on a train part, settings are chosen on a dev part, "
-    "and the test part is scored once, for the chosen setting only."
-)
-
-left, right = st.columns(2)
-with left:
-    seed = int(
-        st.number_input(
+# The split's seed and whether repeats go first: every exercise below is measured on this split.
+def split_settings() -> tuple[int, bool]:
+    with presenter.controls():
+        left, right = st.columns(2)
+        seed = url.number_input(
+            SPLIT_SEED_PARAM,
+            left,
             "Split seed",
-            min_value=0,
-            max_value=2**32 - 1,
-            value=SPLIT_SEED,
             step=1,
-            key="ex_split_seed",
             help="Seeds random.Random(seed).shuffle, as makemore part 2 does.",
         )
-    )
-with right:
-    dedupe = st.toggle(
-        "Remove repeated words before splitting",
-        key="ex_dedupe",
-        help="A word in the list twice can land in train and in dev: dev then rewards memory.",
-    )
-used = exercise_words(words)
-if len(used) < len(words.words):
-    st.info(
-        f"{md(words.name)} has {words.n_bigrams:,} bigram examples, more than one click may compute on: the "
-        f"exercises use a seeded sample of {len(used):,} of its {len(words.words):,} words "
-        f"(at most {EXERCISE_EXAMPLES:,} examples)."
-    )
-parts = session_split(words.digest, seed, dedupe, used)
-settings = (words.digest, seed, dedupe)
-if parts.sizes["dev"] < MIN_DEV_WORDS:
-    st.warning(
-        f"The dev part has {count(parts.sizes['dev'], 'word')}: too few for its loss to tell one setting "
-        f"from another, so the choices below mean little. A list of {10 * MIN_DEV_WORDS:,} words or more "
-        "gives a dev part that does."
-    )
+        dedupe = url.widget(
+            DEDUPE,
+            right.toggle,
+            "Remove repeated words before splitting",
+            help="A word in the list twice can land in train and in dev: dev then rewards memory.",
+        )
+    return int(seed), bool(dedupe)
 
-st.header("E01 · A context of n − 1 characters")
-st.write(
-    "Predict the next character from the previous n − 1 (padded with '.' at the start of a word): n = 2 is "
-    "the bigram model, n = 3 the trigram. The counts table grows to Vⁿ⁻¹ rows, one per context; each order "
-    "gets its own smoothing k, chosen on dev."
-)
-orders = sorted(
-    st.multiselect(
-        "Orders to compare",
-        ORDERS,
-        default=[2, 3, 4],
-        key="ex_orders",
-        help="Order 5 has 27⁴ = 531,441 contexts on a–z: a few seconds.",
+
+# The words used (a sample of a long list) cut into train, dev and test.
+def the_split(words: WordList, seed: int, dedupe: bool) -> tuple[tuple[str, ...], Split]:
+    used = exercise_words(words)
+    if len(used) < len(words.words):
+        st.info(
+            f"{md(words.name)} has {words.n_bigrams:,} bigram examples, more than one click may compute on: the "
+            f"exercises use a seeded sample of {len(used):,} of its {len(words.words):,} words "
+            f"(at most {EXERCISE_EXAMPLES:,} examples)."
+        )
+    parts = session_split(words.digest, seed, dedupe, used)
+    if parts.sizes["dev"] < MIN_DEV_WORDS:
+        st.warning(
+            f"The dev part has {count(parts.sizes['dev'], 'word')}: too few for its loss to tell one setting "
+            f"from another, so the choices below mean little. A list of {10 * MIN_DEV_WORDS:,} words or more "
+            "gives a dev part that does."
+        )
+    return used, parts
+
+
+def e01_context(parts: Split, settings: tuple) -> None:
+    st.header("E01 · A context of n − 1 characters")
+    st.write(
+        "Predict the next character from the previous n − 1 (padded with '.' at the start of a word): n = 2 is "
+        "the bigram model, n = 3 the trigram. The counts table grows to Vⁿ⁻¹ rows, one per context; each order "
+        "gets its own smoothing k, chosen on dev."
     )
-)
-runs = {}
-try:
-    with st.spinner("Counting and tuning each order…"):
-        for order in orders:
-            check_table(order, len(parts.vocab))
-            runs[order] = cached_tuning(*settings, order, "counts", parts)
-except BigramError as e:
-    st.error(md(str(e)))
-if runs:
+    about = "Order 5 has 27⁴ = 531,441 contexts on a–z: a few seconds."
+    with presenter.controls():
+        orders = sorted(
+            url.widget(COMPARED, st.multiselect, "Orders to compare", ORDERS, default=COMPARED.default, help=about)
+        )
+    runs = {}
+    try:
+        with st.spinner("Counting and tuning each order…"):
+            for order in orders:
+                check_table(order, len(parts.vocab))
+                runs[order] = cached_tuning(*settings, order, "counts", parts)
+    except BigramError as e:
+        st.error(md(str(e)))
+    if not runs:
+        return
     cols = st.columns(len(runs))
     base = runs.get(2)
     for col, (order, t) in zip(cols, runs.items()):
         delta = None if base is None or order == 2 else f"{t.test_nll - base.test_nll:+.4f} vs bigram"
         col.metric(f"Test NLL, n = {order}", num(t.test_nll), delta, delta_color="inverse")
     left, right = st.columns(2)
-    with left:
-        st.plotly_chart(orders_chart(runs), key="ex_orders_chart")
-    with right:
-        table = pd.DataFrame(
-            {
-                "n": list(runs),
-                "contexts seen": [
-                    f"{cached_seen(*settings, n, parts):,} of {n_contexts(n, len(parts.vocab)):,}" for n in runs
-                ],
-                "chosen k": [f"{t.chosen:.3g}" for t in runs.values()],
-                "train": [num(t.best.train_nll) for t in runs.values()],
-                "dev": [num(t.best.dev_nll) for t in runs.values()],
-                "test": [num(t.test_nll) for t in runs.values()],
-            }
-        ).set_index("n")
-        st.dataframe(table)
-        st.caption(orders_text(runs))
-    order = st.selectbox("Sample names at order", list(runs), index=len(runs) - 1, key="ex_sample_order")
+    left.plotly_chart(orders_chart(runs), key="ex_orders_chart")
+    table = pd.DataFrame(
+        {
+            "n": list(runs),
+            "contexts seen": [
+                f"{cached_seen(*settings, n, parts):,} of {n_contexts(n, len(parts.vocab)):,}" for n in runs
+            ],
+            "chosen k": [f"{t.chosen:.3g}" for t in runs.values()],
+            "train": [num(t.best.train_nll) for t in runs.values()],
+            "dev": [num(t.best.dev_nll) for t in runs.values()],
+            "test": [num(t.test_nll) for t in runs.values()],
+        }
+    ).set_index("n")
+    right.dataframe(table)
+    right.caption(orders_text(runs))
+    names_at_an_order(runs, parts, settings)
+
+
+# Names from one of the compared orders' counts models.
+def names_at_an_order(runs: dict[int, Tuning], parts: Split, settings: tuple) -> None:
+    shown = url.Choice("sample_order", str(list(runs)[-1]), [str(n) for n in runs])
+    order = int(url.widget(shown, st.selectbox, "Sample names at order", shown.options, index=len(runs) - 1))
     with st.spinner("Sampling…"):
         names = cached_names(*settings, order, runs[order].chosen, state.seed(), parts)
     st.write(" · ".join(code(name) for name in names))
@@ -252,49 +193,49 @@ if runs:
         "row per position, which cannot learn what a pair of characters means together."
     )
 
-st.header("E02 · Train, dev and test")
-st.write("Shuffle the words with a seed and cut them 80 / 10 / 10. Fit on train, choose on dev, report test.")
-cols = st.columns(5)
-for col, part in zip(cols, PARTS):
-    col.metric(f"{part} words", f"{parts.sizes[part]:,}")
-cols[3].metric("Repeats removed", f"{parts.duplicates_removed:,}")
-cols[4].metric(
-    "Dev/test words in train",
-    f"{parts.leaked:,}",
-    help="Dev and test words that also occur in train: a word in the list more than once can sit on both "
-    "sides of the cut unless repeats are removed first.",
-)
 
-st.header("E03 · Tune the smoothing k and the regularisation λ on dev")
-st.write(
-    "Fit at every strength on train, plot train and dev loss, choose the lowest dev loss, and only then look at test."
-)
-left, right = st.columns(2)
-with left:
-    model = st.radio(
-        "Model",
-        MODELS,
-        horizontal=True,
-        key="ex_model",
-        format_func={"counts": "counts, smoothing k", "neural": "net, regularisation λ"}.get,
+def e02_split(parts: Split) -> None:
+    st.header("E02 · Train, dev and test")
+    st.write("Shuffle the words with a seed and cut them 80 / 10 / 10. Fit on train, choose on dev, report test.")
+    cols = st.columns(5)
+    for col, part in zip(cols, PARTS):
+        col.metric(f"{part} words", f"{parts.sizes[part]:,}")
+    cols[3].metric("Repeats removed", f"{parts.duplicates_removed:,}")
+    cols[4].metric(
+        "Dev/test words in train",
+        f"{parts.leaked:,}",
+        help="Dev and test words that also occur in train: a word in the list more than once can sit on both "
+        "sides of the cut unless repeats are removed first.",
     )
-with right:
-    tune_order = st.selectbox("Order n", ORDERS, index=1, key="ex_tune_order")
-try:
-    check_table(tune_order, len(parts.vocab))
-    if model == "neural":
-        cells = (cached_seen(*settings, tune_order, parts) + 1) * len(parts.vocab)
-        if cells > NET_TUNING_CELLS:
-            raise BigramError(
-                f"At order {tune_order} this list's net has {cells:,} weights to train to convergence at every λ, "
-                f"more than the {NET_TUNING_CELLS:,} one click may train; choose a lower order or the counts model."
-            )
-    busy = "Fitting at every k…" if model == "counts" else "Training the net to convergence at every λ…"
-    with st.spinner(busy):
-        t = cached_tuning(*settings, tune_order, model, parts)
-except BigramError as e:
-    st.error(md(str(e)))
-else:
+
+
+def e03_tuning(parts: Split, settings: tuple) -> None:
+    st.header("E03 · Tune the smoothing k and the regularisation λ on dev")
+    st.write(
+        "Fit at every strength on train, plot train and dev loss, choose the lowest dev loss, and only then look at "
+        "test."
+    )
+    with presenter.controls():
+        left, right = st.columns(2)
+        captions = ["smoothing k", "the net, regularisation λ"]
+        model = url.widget(TUNED, left.radio, "Model", MODELS, horizontal=True, captions=captions)
+        tune_order = url.widget(TUNE_ORDER, right.selectbox, "Order n", ORDERS, index=ORDERS.index(TUNE_ORDER.default))
+    try:
+        check_table(tune_order, len(parts.vocab))
+        if model == "neural":
+            cells = (cached_seen(*settings, tune_order, parts) + 1) * len(parts.vocab)
+            if cells > NET_TUNING_CELLS:
+                raise BigramError(
+                    f"At order {tune_order} this list's net has {cells:,} weights to train to convergence at every "
+                    f"λ, more than the {NET_TUNING_CELLS:,} one click may train; choose a lower order or the counts "
+                    "model."
+                )
+        busy = "Fitting at every k…" if model == "counts" else "Training the net to convergence at every λ…"
+        with st.spinner(busy):
+            t = cached_tuning(*settings, tune_order, model, parts)
+    except BigramError as e:
+        st.error(md(str(e)))
+        return
     cols = st.columns(3)
     cols[0].metric("Chosen on dev", strength(model, t.chosen))
     cols[1].metric("Its dev NLL", num(t.best.dev_nll))
@@ -318,69 +259,69 @@ else:
             hide_index=True,
         )
 
-W, net = state.net_weights()
-every = bigram_examples(used, words.vocab)
-xs, ys = sample_examples(*every, ONE_HOT_CELLS // len(words.vocab))  # the one-hot matrix is B × V floats
-measured = (
-    "every bigram" if len(xs) == len(every[0]) else f"a seeded sample of {len(xs):,} of the {len(every[0]):,} bigrams"
-)
 
-st.header("E04 · Index rows instead of multiplying by one-hots")
-st.write(
-    f"`F.one_hot(xs) @ W` multiplies {len(xs):,} one-hot rows by W only to copy row xs of W: `W[xs]` copies "
-    f"it directly. Measured on {measured} of the list with {net}."
-)
-if st.button("Measure again", key="ex_measure", icon=":material/timer:"):
-    st.session_state["ex_timing_run"] = st.session_state.get("ex_timing_run", 0) + 1
-with st.spinner("Timing…"):
-    timings = cached_timings(words.digest, st.session_state.get("ex_timing_run", 0), W, xs, ys)
-cols = st.columns(3)
-cols[0].metric(
-    "Logits identical",
-    "yes, bit for bit" if identical_logits(W, xs) else "no",
-    help="torch.equal of W[xs], W.index_select(0, xs) and the one-hot product, over every example.",
-)
-forward, backward = timings[False], timings[True]
-cols[1].metric("W[xs] forward", f"{forward['one-hot @ W'] / forward['W[xs]']:.1f}× faster")
-cols[2].metric("W[xs] forward + backward", f"{backward['one-hot @ W'] / backward['W[xs]']:.1f}× the speed")
-st.dataframe(
-    pd.DataFrame(
-        {
-            "lookup": list(LOOKUPS),
-            "forward (ms)": [f"{forward[name] * 1e3:.2f}" for name in LOOKUPS],
-            "forward + backward (ms)": [f"{backward[name] * 1e3:.2f}" for name in LOOKUPS],
-        }
-    ),
-    hide_index=True,
-)
-st.caption(
-    "Forward, indexing wins easily. Backward, W[xs] gathers its gradient with an accumulating index_put, "
-    "which on a CPU can be slower than the one-hot's matmul; W.index_select(0, xs), the same rows, "
-    "accumulates with index_add and is the fastest both ways. Best of 5 runs; a shared machine is noisy."
-)
+def e04_lookup(W: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor, measured: str, net: str, digest: str) -> None:
+    st.header("E04 · Index rows instead of multiplying by one-hots")
+    st.write(
+        f"`F.one_hot(xs) @ W` multiplies {len(xs):,} one-hot rows by W only to copy row xs of W: `W[xs]` copies "
+        f"it directly. Measured on {measured} of the list with {net}."
+    )
+    if st.button("Measure again", key="ex_measure", icon=":material/timer:"):
+        st.session_state["ex_timing_run"] = st.session_state.get("ex_timing_run", 0) + 1
+    with st.spinner("Timing…"):
+        timings = cached_timings(digest, st.session_state.get("ex_timing_run", 0), W, xs, ys)
+    cols = st.columns(3)
+    cols[0].metric(
+        "Logits identical",
+        "yes, bit for bit" if identical_logits(W, xs) else "no",
+        help="torch.equal of W[xs], W.index_select(0, xs) and the one-hot product, over every example.",
+    )
+    forward, backward = timings[False], timings[True]
+    cols[1].metric("W[xs] forward", f"{forward['one-hot @ W'] / forward['W[xs]']:.1f}× faster")
+    cols[2].metric("W[xs] forward + backward", f"{backward['one-hot @ W'] / backward['W[xs]']:.1f}× the speed")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "lookup": list(LOOKUPS),
+                "forward (ms)": [f"{forward[name] * 1e3:.2f}" for name in LOOKUPS],
+                "forward + backward (ms)": [f"{backward[name] * 1e3:.2f}" for name in LOOKUPS],
+            }
+        ),
+        hide_index=True,
+    )
+    st.caption(
+        "Forward, indexing wins easily. Backward, W[xs] gathers its gradient with an accumulating index_put, "
+        "which on a CPU can be slower than the one-hot's matmul; W.index_select(0, xs), the same rows, "
+        "accumulates with index_add and is the fastest both ways. Best of 5 runs; a shared machine is noisy."
+    )
 
-st.header("E05 · F.cross_entropy instead of the manual softmax")
-st.write(
-    "The lecture's loss — exp, normalise, −log p of the label, mean — is `F.cross_entropy(logits, ys)`. "
-    "The difference shows with large logits: float32's exp overflows past e^88.7."
-)
-trained = overflow(W, xs, ys, None)  # the net's own logits
-cols = st.columns(3)
-cols[0].metric("Largest |logit| of the net", num(trained.max_logit, 2))
-cols[1].metric("Manual softmax NLL", num(trained.manual))
-cols[2].metric(
-    "F.cross_entropy",
-    num(trained.cross_entropy),
-    f"{trained.cross_entropy - trained.manual:+.1e}",
-    delta_color="off",
-    delta_arrow="off",
-)
-scale = st.slider("Scale W so the largest |logit| is", 1.0, 200.0, 100.0, step=1.0, format="%.0f", key="ex_max_logit")
-try:
-    big = overflow(W, xs, ys, scale)
-except BigramError as e:
-    st.error(md(str(e)))
-else:
+
+def e05_cross_entropy(W: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor) -> None:
+    st.header("E05 · F.cross_entropy instead of the manual softmax")
+    st.write(
+        "The lecture's loss — exp, normalise, −log p of the label, mean — is `F.cross_entropy(logits, ys)`. "
+        "The difference shows with large logits: float32's exp overflows past e^88.7."
+    )
+    trained = overflow(W, xs, ys, None)  # the net's own logits
+    cols = st.columns(3)
+    cols[0].metric("Largest |logit| of the net", num(trained.max_logit, 2))
+    cols[1].metric("Manual softmax NLL", num(trained.manual))
+    cols[2].metric(
+        "F.cross_entropy",
+        num(trained.cross_entropy),
+        f"{trained.cross_entropy - trained.manual:+.1e}",
+        delta_color="off",
+        delta_arrow="off",
+    )
+    label = "Scale W so the largest |logit| is"
+    scale = url.widget(
+        MAX_LOGIT, st.slider, label, MAX_LOGIT.lo, MAX_LOGIT.hi, MAX_LOGIT.default, step=1.0, format="%.0f"
+    )
+    try:
+        big = overflow(W, xs, ys, scale)
+    except BigramError as e:
+        st.error(md(str(e)))
+        return
     cols = st.columns(3)
     cols[0].metric(
         "Manual softmax NLL",
@@ -393,3 +334,27 @@ else:
         help="It subtracts each row's largest logit before exp, so no exp exceeds 1.",
     )
     cols[2].metric("Exact (float64)", num(big.exact))
+
+
+words = state.words()
+st.title("Exercises")
+st.write(
+    "The lecture's exercises E01–E05, each answered by measuring it on "
+    f"**{md(words.name)}**: the models are fitted on a train part, settings are chosen on a dev part, "
+    "and the test part is scored once, for the chosen setting only."
+)
+url.keep_only(SPLIT_SEED_PARAM.key, DEDUPE.key, COMPARED.key, "sample_order", TUNED.key, TUNE_ORDER.key, MAX_LOGIT.key)
+seed, dedupe = split_settings()
+used, parts = the_split(words, seed, dedupe)
+settings = (words.digest, seed, dedupe)
+e01_context(parts, settings)
+e02_split(parts)
+e03_tuning(parts, settings)
+W, net = state.net_weights()
+every = bigram_examples(used, words.vocab)
+xs, ys = sample_examples(*every, ONE_HOT_CELLS // len(words.vocab))  # the one-hot matrix is B × V floats
+measured = (
+    "every bigram" if len(xs) == len(every[0]) else f"a seeded sample of {len(xs):,} of the {len(every[0]):,} bigrams"
+)
+e04_lookup(W, xs, ys, measured, net, words.digest)
+e05_cross_entropy(W, xs, ys)

@@ -1,25 +1,43 @@
-"""Name generator: sample names from the counts model, the trained net or uniform; trace one name draw by draw."""
+"""Name generator (/generator): names from the counts model, the trained net or uniform; one name draw by draw.
+
+Every setting is in the address, e.g. /generator?from=net&n=5&temperature=0.5&prefix=ka.
+"""
+
+import contextlib
+import sys
 
 import pandas as pd
 import streamlit as st
 import torch
+from streamlit.errors import StreamlitAPIException
 
 from bigram_core import BigramError, breakdown, dataset_nll, probabilities, probs, sample, score_words, uniform
+from bigram_core.data import WordList
 from bigram_core.sampling import MAX_LEN, SAMPLER_NOTE, SAMPLERS, Sample
-from ui import notebook, state
-from ui.charts import next_char_bars
-from ui.format import md, num, plotly_text
+from ui import notebook, presenter, state, url
+from ui.charts.generator import CURRENT_STEP, draw_bars
+from ui.format import md, num
+from ui.sidebar import SEED_PARAM
 
 MODELS = ("counts", "net", "uniform")
 MAX_NAMES = 1000  # a table and a download of a thousand names is plenty; more only slows the page
 MAX_LENGTH = 100  # characters: the lecture's longest name has 15; a longer cut only widens the trace
-BAR, DRAWN = "#9ecae1", "#d62728"
-CURRENT = "background-color: rgba(214, 39, 40, 0.15)"
+# ?from=, not ?model=: Breakdown's model radio has that key and no uniform model, and a key is one session state.
+FROM = url.Choice("from", "counts", MODELS)
+HOW_MANY = url.Number("n", 20, 0, MAX_NAMES, integer=True)
+PREFIX = url.Text("prefix", "", state.MAX_WORD)
+TEMPERATURE = url.Number("temperature", 1.0, 0.0, sys.float_info.max)
+LONGEST = url.Number("max_len", MAX_LEN, 1, MAX_LENGTH, integer=True)
+SAMPLER = url.Choice("sampler", "torch", SAMPLERS)
+SEED_HERE = "generator_seed"  # this page's copy of the app's seed widget
+DRAWS = {
+    "torch": "torch.multinomial draw",
+    "video": "inverse-CDF draw (a float64 uniform u, then the first character whose cumulative probability exceeds u)",
+}
 
 
-def model_probs(model: str, k: float) -> tuple[torch.Tensor, str]:
+def model_probs(model: str, k: float, words: WordList) -> tuple[torch.Tensor, str]:
     """P (V, V) of the chosen model and a sentence saying what it is."""
-    words = state.words()
     if model == "counts":
         return probabilities(words.counts, k), f"P = (N + {k:g}) / row sums, counted from {md(words.name)}."
     if model == "net":
@@ -33,6 +51,138 @@ def model_probs(model: str, k: float) -> tuple[torch.Tensor, str]:
 def label(s: Sample) -> str:
     """A name as a reader should see it: visible when empty, marked when cut at the maximum length."""
     return (s.name or "(empty)") + ("" if s.ended else " …")
+
+
+# ?model=, Breakdown's name for the model, opens this page on it too: a link may be written either way.
+def model_alias() -> None:
+    raw = st.query_params.get("model")
+    if raw is None or FROM.key in st.query_params:
+        return
+    model, note = url.Choice("model", FROM.default, MODELS).parse(raw)
+    if note:
+        st.warning(md(note), icon=":material/link:")
+        return
+    st.session_state[FROM.key] = model  # the radio shows it; the address says it from now on
+    with contextlib.suppress(StreamlitAPIException):  # bound already: the radio writes it
+        st.query_params[FROM.key] = model
+
+
+# The app's seed (?seed=, the sidebar's), drawn here too: this is the page where one tries seeds.
+def seed_field(where) -> int:
+    if SEED_PARAM.key not in url.hidden():
+        st.session_state[SEED_HERE] = state.seed()
+        where.number_input(
+            "Seed",
+            SEED_PARAM.lo,
+            SEED_PARAM.hi,
+            step=1,
+            key=SEED_HERE,
+            on_change=lambda: st.session_state.update(seed=st.session_state[SEED_HERE]),
+            help="The app's seed, as in the sidebar: a fresh torch.Generator seeded with it draws the names, "
+            "as in the lecture.",
+        )
+    return state.seed()
+
+
+# Which model, how many names from which seed, and how each is drawn: what the notebook rebuilds, too.
+def settings() -> dict:
+    with presenter.controls():
+        top, bottom = st.columns([1.4, 1, 1, 1]), st.columns([1.4, 1, 1, 1])
+        model = url.widget(FROM, top[0].radio, "Model", MODELS, horizontal=True)
+        k = state.smoothing_k(top[1], disabled=model != "counts")
+        n = url.number_input(HOW_MANY, top[2], "How many", step=1)
+        seed = seed_field(top[3])
+        prefix = url.widget(
+            PREFIX,
+            bottom[0].text_input,
+            "Prefix",
+            max_chars=PREFIX.max_chars,
+            help="Every name starts with these characters; drawing goes on from the last.",
+        )
+        temperature = url.number_input(
+            TEMPERATURE,
+            bottom[1],
+            "Temperature",
+            step=0.1,
+            format="%g",
+            help="P ** (1/T), rows renormalised: below 1 sharper, above 1 flatter.",
+        )
+        max_len = url.number_input(LONGEST, bottom[2], "Maximum length", step=1)
+        sampler = url.widget(
+            SAMPLER, bottom[3].segmented_control, "Sampler", SAMPLERS, default="torch", required=True, help=SAMPLER_NOTE
+        )
+    return {
+        "model": model,
+        "k": k,
+        "n": int(n),
+        "seed": seed,
+        "temperature": temperature,
+        "prefix": prefix.strip(),
+        "max_len": int(max_len),
+        "sampler": sampler,
+    }
+
+
+# The names, or the one sentence that says why there are none.
+def drawn(P: torch.Tensor, words: WordList, s: dict) -> list[Sample]:
+    if s["n"] < 1:
+        st.warning("Choose at least one name to draw.")
+        return []
+    try:
+        with st.spinner("Drawing names …"):
+            return sample(
+                P, words.vocab, s["n"], s["seed"], s["temperature"], s["prefix"], s["max_len"], sampler=s["sampler"]
+            )
+    except BigramError as e:
+        st.error(md(str(e)))
+        return []
+
+
+# How many are new, how typical they are, and the names to download.
+def summary(samples: list[Sample], P: torch.Tensor, words: WordList) -> None:
+    new = sum(s.name not in set(words.words) for s in samples)
+    pooled = score_words(P, [s.name for s in samples], words.vocab).nll
+    data_nll = dataset_nll(P, words.counts).nll
+    cols = st.columns(3)
+    cols[0].metric("New names", f"{new:,} of {len(samples):,}", help="Names that are not in the loaded word list.")
+    cols[1].metric(
+        "Mean NLL of these names",
+        num(pooled),
+        delta=f"{pooled - data_nll:+.2f} vs the data's {data_nll:.2f}",
+        delta_color="inverse",
+        delta_arrow="off",
+        help="Under the model at temperature 1, over every bigram of the names, '.' at both ends.",
+    )
+    names = "".join(s.name + "\n" for s in samples)
+    cols[2].download_button(
+        "Download the names", names, "names.txt", "text/plain", icon=":material/download:", on_click="ignore"
+    )
+
+
+# Each name with its NLL and whether the list has it; beside them, one name draw by draw.
+def names_and_trace(samples: list[Sample], P: torch.Tensor, words: WordList, sampler: str) -> None:
+    known = set(words.words)
+    table = pd.DataFrame(
+        {
+            "name": [label(s) for s in samples],
+            "NLL": [breakdown(s.name, P, words.counts, words.vocab).nll for s in samples],
+            "in the data": [s.name in known for s in samples],
+        },
+        index=pd.RangeIndex(1, len(samples) + 1),
+    )  # numbered as in the trace's name picker
+    names_col, trace_col = st.columns([1.3, 2], gap="large")
+    with names_col:
+        st.subheader("Names")
+        st.dataframe(table.style.format({"NLL": num}), height=min(560, 35 * (len(table) + 1) + 3))
+        if cut := sum(not s.ended for s in samples):
+            st.caption(f"{cut:,} name(s) reached the maximum length before drawing '.', so they were cut (marked …).")
+    with trace_col:
+        st.subheader("Trace one name")
+        st.caption(
+            f"Each step is one {DRAWS[sampler]} from the row of P of the last character; the red bar is the "
+            "character it drew."
+        )
+        trace(samples, words.vocab)
 
 
 @st.fragment
@@ -53,68 +203,8 @@ def trace(samples: list[Sample], vocab) -> None:
         index=["after", "drew", "P"],
         columns=[str(n) for n in range(1, len(s.steps) + 1)],
     )
-    st.dataframe(draws.style.apply(lambda col: [CURRENT if col.name == str(j) else ""] * len(col)))
-    title = f"Step {j}: after '{plotly_text(step.context)}' it drew '{plotly_text(step.char)}', P = {step.prob:.4f}"
-    fig = next_char_bars(step.probs, vocab, title)
-    fig.update_traces(marker_color=[DRAWN if ch == step.char else BAR for ch in vocab.itos])
-    if len(vocab) <= 40:  # label every character when they fit
-        fig.update_xaxes(dtick=1)
-    st.plotly_chart(fig)
-
-
-def show(samples: list[Sample], P, words, sampler: str) -> None:
-    """The names with their NLL and novelty, a download, and the trace of one."""
-    known = set(words.words)
-    scores = [breakdown(s.name, P, words.counts, words.vocab) for s in samples]
-    new = sum(s.name not in known for s in samples)
-    pooled = score_words(P, [s.name for s in samples], words.vocab).nll
-    data_nll = dataset_nll(P, words.counts).nll
-
-    cols = st.columns(3)
-    cols[0].metric("New names", f"{new:,} of {len(samples):,}", help="Names that are not in the loaded word list.")
-    cols[1].metric(
-        "Mean NLL of these names",
-        num(pooled),
-        delta=f"{pooled - data_nll:+.2f} vs the data's {data_nll:.2f}",
-        delta_color="inverse",
-        delta_arrow="off",
-        help="Under the model at temperature 1, over every bigram of the names, '.' at both ends.",
-    )
-    cols[2].download_button(
-        "Download the names",
-        "".join(s.name + "\n" for s in samples),
-        file_name="names.txt",
-        mime="text/plain",
-        icon=":material/download:",
-        on_click="ignore",
-    )
-
-    table = pd.DataFrame(
-        {
-            "name": [label(s) for s in samples],
-            "NLL": [b.nll for b in scores],
-            "in the data": [s.name in known for s in samples],
-        },
-        index=pd.RangeIndex(1, len(samples) + 1),
-    )  # numbered as in the trace's name picker
-    names_col, trace_col = st.columns([1.3, 2], gap="large")
-    with names_col:
-        st.subheader("Names")
-        st.dataframe(table.style.format({"NLL": num}), height=min(560, 35 * (len(table) + 1) + 3))
-        if cut := sum(not s.ended for s in samples):
-            st.caption(f"{cut:,} name(s) reached the maximum length before drawing '.', so they were cut (marked …).")
-    with trace_col:
-        st.subheader("Trace one name")
-        how = (
-            "torch.multinomial draw"
-            if sampler == "torch"
-            else "inverse-CDF draw (a float64 uniform u, then "
-            "the first character whose cumulative probability exceeds u)"
-        )
-        st.caption(
-            f"Each step is one {how} from the row of P of the last character; the red bar is the character it drew."
-        )
-        trace(samples, words.vocab)
+    st.dataframe(draws.style.apply(lambda col: [CURRENT_STEP if col.name == str(j) else ""] * len(col)))
+    st.plotly_chart(draw_bars(step, j, vocab))
 
 
 st.title("Name generator")
@@ -122,94 +212,14 @@ st.write(
     "New names drawn one character at a time: start at '.', draw the next character from that row of P, "
     "and stop when '.' is drawn."
 )
-
+model_alias()
+url.keep_only(FROM.key, HOW_MANY.key, PREFIX.key, TEMPERATURE.key, LONGEST.key, SAMPLER.key)
 words = state.words()
-top = st.columns([1.4, 1, 1, 1])
-model = top[0].radio("Model", MODELS, key="gen_model", horizontal=True, persist_state="session")
-k = state.smoothing_k(top[1], disabled=model != "counts")
-n = top[2].number_input(
-    "How many",
-    min_value=0,
-    value=20,
-    step=1,
-    key="gen_n",
-    persist_state="session",
-    help=f"Up to {MAX_NAMES:,} at a time.",
-)
-# No key: the default is the sidebar's seed, and a keyed widget would keep its old value when that changes.
-seed = top[3].number_input(
-    "Seed",
-    min_value=0,
-    max_value=2**53 - 1,
-    value=state.seed(),
-    step=1,
-    help="A fresh torch.Generator seeded with this draws the names, as in the lecture.",
-)
-bottom = st.columns([1.4, 1, 1, 1])
-prefix = (
-    bottom[0]
-    .text_input(
-        "Prefix",
-        "",
-        max_chars=state.MAX_WORD,
-        key="gen_prefix",
-        persist_state="session",
-        help="Every name starts with these characters; drawing goes on from the last.",
-    )
-    .strip()
-)
-temperature = bottom[1].number_input(
-    "Temperature",
-    min_value=0.0,
-    value=1.0,
-    step=0.1,
-    format="%g",
-    key="gen_temperature",
-    persist_state="session",
-    help="P ** (1/T), rows renormalised: below 1 sharper, above 1 flatter.",
-)
-max_len = bottom[2].number_input(
-    "Maximum length",
-    min_value=1,
-    value=MAX_LEN,
-    step=1,
-    key="gen_max_len",
-    persist_state="session",
-    help=f"Up to {MAX_LENGTH} characters.",
-)
-sampler = bottom[3].segmented_control(
-    "Sampler", SAMPLERS, default="torch", required=True, key="gen_sampler", persist_state="session", help=SAMPLER_NOTE
-)
-
-P, about = model_probs(model, k)
+chosen = settings()
+P, about = model_probs(chosen["model"], chosen["k"], words)
 st.caption(f"Model: {about}")
 st.caption(f"Sampler: {SAMPLER_NOTE}")
-if n < 1:
-    st.warning("Choose at least one name to draw.")
-else:
-    if n > MAX_NAMES:
-        st.info(f"Drawing {MAX_NAMES:,} names, the most this page draws at once.")
-    if max_len > MAX_LENGTH:
-        st.info(f"Cutting names at {MAX_LENGTH} characters, the longest this page draws.")
-    try:
-        with st.spinner("Drawing names …"):
-            samples = sample(
-                P, words.vocab, min(n, MAX_NAMES), seed, temperature, prefix, min(max_len, MAX_LENGTH), sampler=sampler
-            )
-    except BigramError as e:
-        st.error(md(str(e)))
-    else:
-        show(samples, P, words, sampler)
-        notebook.offer(
-            "generator",
-            words,
-            model=model,
-            k=k,
-            n=min(n, MAX_NAMES),
-            seed=seed,
-            temperature=temperature,
-            prefix=prefix,
-            max_len=min(max_len, MAX_LENGTH),
-            sampler=sampler,
-            net=notebook.net_settings(),
-        )
+if samples := drawn(P, words, chosen):
+    summary(samples, P, words)
+    names_and_trace(samples, P, words, chosen["sampler"])
+    notebook.offer("generator", words, **chosen, net=notebook.net_settings())

@@ -7,14 +7,16 @@ made and the numbers it printed, in large type. The chapter number lives in the 
 import streamlit as st
 
 from bigram_core import WordList
-from bigram_core.lesson import CHAPTERS, PROVIDED, Run, chapter, defined_in, fill, run, snap
+from bigram_core.lesson import CHAPTERS, PROVIDED, Run, chapter, defined_in, fill, run
 from bigram_core.sampling import SAMPLER_NOTE, SAMPLERS
-from ui import state
+from ui import presenter, state, url
 from ui.format import md
 from ui.lesson_pictures import draw
 
 LAST = len(CHAPTERS)
 OUTPUT_LINES = 12  # a longer output (the 100 losses) scrolls in a box this many lines high
+CHAPTER = url.Number("chapter", 1, 1, LAST, integer=True)
+SAMPLER = url.Choice("sampler", "torch", SAMPLERS)  # the Name generator's key: one sampler for the app
 
 
 @state.word_list_cache(max_entries=64)
@@ -28,18 +30,17 @@ def go(number: int) -> None:
     st.query_params["chapter"] = str(number)
 
 
-def chapter_from_url() -> int:
-    """?chapter= snapped to a chapter that exists, with a note when it was not one."""
-    raw = st.query_params.get("chapter")
-    number = snap(raw)
-    if raw is not None and not (raw.strip().isdigit() and int(raw) == number):  # "09" is chapter 9, no note
-        st.info(f"There is no chapter {md(raw)}: this is chapter {number}, the nearest of 1 to {LAST}.")
+def current() -> int:
+    """The chapter ?chapter= names, snapped to one that exists (url.bind notes a snap); the address then says
+    the chapter shown, "9" for "09"."""
+    number = int((url.parsed(CHAPTER) or (CHAPTER.default, None))[0])
     go(number)
     return number
 
 
 # Previous / the chapter list / Next; ← and → turn the page as well.
-def navigation(number: int) -> None:
+def navigation() -> None:
+    number = current()
     prev, pick, nxt = st.columns([1, 4, 1], vertical_alignment="bottom")
     prev.button(
         "Previous",
@@ -89,18 +90,20 @@ def metrics(result: Run, where) -> None:
 
 def main() -> None:
     words = state.words()
-    number = chapter_from_url()
-    navigation(number)
+    url.keep_only(CHAPTER.key, SAMPLER.key)
+    url.control(CHAPTER, navigation, "Chapters: the list, Previous and Next")
+    number = current()
     ch = chapter(number)
     st.title(f"{number}. {ch.title}", anchor=False)
     st.write(md(fill(ch.text, words.words)))
     sampler = "torch"
     if ch.draws:
-        control, note = st.columns([1, 3], vertical_alignment="center")
-        sampler = control.segmented_control(
-            "Sampler", SAMPLERS, default="torch", required=True, key="lesson_sampler", persist_state="session"
-        )
-        note.caption(SAMPLER_NOTE)
+        with presenter.controls():
+            control, note = st.columns([1, 3], vertical_alignment="center")
+            sampler = url.widget(
+                SAMPLER, control.segmented_control, "Sampler", SAMPLERS, default="torch", required=True
+            )
+            note.caption(SAMPLER_NOTE)
     with st.spinner("Running the cell …" + (" a Python loop over every bigram takes seconds." if ch.loops else "")):
         result = cell(words.digest, number, sampler, words)
     if result.sample:

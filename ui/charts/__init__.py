@@ -14,7 +14,7 @@ import torch
 
 from bigram_core import Vocabulary
 
-COLORS = {"loss": "#1f77b4", "nll": "#ff7f0e", "reference": "#2ca02c", "mark": "#d62728"}
+COLORS = {"loss": "#1f77b4", "nll": "#ff7f0e", "reference": "#2ca02c", "mark": "#d62728", "bar": "#9ecae1"}
 FONT = 14  # px: axis titles and labels, readable on a projector
 LOSS_CURVE_PX = 330
 LIVE_HEATMAP_ROW_PX = 9
@@ -259,3 +259,13 @@ def live_heatmap(
         },
         "config": {"axis": axis, "view": {"strokeWidth": 0}},
     }
+
+
+# --- layout ----------------------------------------------------------------------------------------------------
+
+MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}  # px: room for a title above, the plot as wide as its column
+
+
+def layout(fig: go.Figure, height: int, **kw) -> go.Figure:
+    """fig at `height` px with the shared margins; `kw` are further layout settings (title, axes, a margin)."""
+    return fig.update_layout({"height": height, "margin": MARGIN} | kw)
