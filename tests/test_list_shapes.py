@@ -32,7 +32,7 @@ def use_the_list(at, page: str, words) -> None:
         at.selectbox(key="first").set_value(first[0]).run()
         at.segmented_control(key="colour").set_value("log").run()
         at.toggle(key="no_keepdim").set_value(True).run()
-        assert at.get_by_key("heatmap") is not None and at.metric[0].label == "Trigrams counted"
+        assert at.get("vega_lite_chart") and at.metric[0].label == "Trigrams counted"
     elif page == "breakdown":
         at.text_input(key="word").input(first).run()
         at.text_input(key="compare").input(", ".join(words.words)).run()

@@ -133,3 +133,21 @@ def test_no_metric_is_cut_at_1024x768(app, path, present):
     )
     assert cut == []
     page.close()
+
+
+@in_chromium
+@pytest.mark.parametrize("size", [(1400, 900), (1280, 720), (1024, 768), (853, 480)])  # 853×480: 1280×720 at 150 %
+def test_the_count_heatmap_fits_the_screen(app, size):
+    """The 27×27 grid is drawn no taller than the window, filling its box; hover keeps every number."""
+    base, browser = app
+    width, height = size
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(base + "/counts?present=true")
+    wait_idle(page)
+    box = page.locator('[class*="st-key-fit_heatmap"]')
+    box.scroll_into_view_if_needed()
+    chart = box.locator("canvas").first
+    page.wait_for_function("(c) => c.getBoundingClientRect().height > 100", arg=chart.element_handle())
+    drawn = {"box": box.bounding_box()["height"], "chart": chart.bounding_box()["height"]}
+    assert drawn["box"] <= height - 60 and abs(drawn["chart"] - drawn["box"]) < 30, drawn
+    page.close()

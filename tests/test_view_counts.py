@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 import torch
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
@@ -35,8 +36,30 @@ def figure(at, key: str) -> dict:
     return decoded(json.loads(at.get_by_key(key).proto.spec))
 
 
-def heatmap(at) -> dict:
-    return figure(at, "heatmap")["data"][0]
+def heatmap_chart(at):
+    """The count heatmap: the page's one Vega-Lite chart."""
+    (chart,) = at.get("vega_lite_chart")
+    return chart.proto
+
+
+def heatmap_spec(at) -> dict:
+    return json.loads(heatmap_chart(at).spec)
+
+
+def colour_scale(at) -> str:
+    return heatmap_spec(at)["layer"][0]["encoding"]["color"]["scale"]["type"]
+
+
+def cells(at) -> pd.DataFrame:
+    """The heatmap's cells, row-major (previous character, then next): z, labels, tooltip columns."""
+    return pa.ipc.open_stream(heatmap_chart(at).datasets[0].data.data).read_pandas()
+
+
+def grid(at, column: str = "z") -> np.ndarray:
+    """One column of the heatmap's cells as the (V, V) matrix it draws."""
+    values = cells(at)[column].to_numpy()
+    V = int(round(len(values) ** 0.5))
+    return values.reshape(V, V)
 
 
 def metric(at, label_start: str) -> str:
@@ -46,17 +69,15 @@ def metric(at, label_start: str) -> str:
 def test_every_cell_is_labelled_with_its_pair_and_count(lecture):
     at = open_page("counts", lecture)
     assert_clean(at)
-    cells = heatmap(at)
     N, itos = lecture.counts, lecture.vocab.itos
-    assert np.array_equal(cells["z"], N.numpy()) and cells["z"][0][1] == 4410  # N['.', 'a']
-    assert cells["text"][0][1] == ".a<br>4410" and cells["text"][14][0] == "n.<br>6763"
-    assert [[t for t in row] for row in cells["text"]] == [
-        [f"{a}{b}<br>{int(N[i, j])}" for j, b in enumerate(itos)] for i, a in enumerate(itos)
-    ]
-    assert cells["colorscale"][0][1].lower() in ("#f7fbff", "rgb(247,251,255)")  # Blues, as in the lecture
-    layout = figure(at, "heatmap")["layout"]
-    assert layout["height"] == 900 and layout["width"] >= 900
-    assert not [c for c in at.caption if "too small" in c.value]
+    assert np.array_equal(grid(at), N.numpy()) and grid(at)[0][1] == 4410  # N['.', 'a']
+    top, bottom = grid(at, "top"), grid(at, "bottom")
+    assert (top[0][1], bottom[0][1]) == (".a", "4410") and (top[14][0], bottom[14][0]) == ("n.", "6763")
+    assert top.tolist() == [[a + b for b in itos] for a in itos] and bottom.tolist() == N.numpy().astype(str).tolist()
+    rect = heatmap_spec(at)["layer"][0]["encoding"]["color"]
+    assert rect["scale"] == {"scheme": "blues", "type": "linear"}  # Blues, as in the lecture
+    assert at.get_by_key("fit_heatmap") is not None  # square and within the screen's height (ui/style.css)
+    assert any("A cell shows its bigram and count when the screen gives it room" in c.value for c in at.caption)
 
 
 def test_metrics_and_hover_follow_k(lecture):
@@ -64,15 +85,14 @@ def test_metrics_and_hover_follow_k(lecture):
     assert metric(at, "Bigrams counted") == "228,146" and metric(at, "Largest cell") == "6,763"
     assert metric(at, "Never-seen pairs") == "102 of 729"
     assert metric(at, "Average NLL at k = 1") == "2.4546"
-    hover_p = np.array(heatmap(at)["customdata"])[..., 1]
-    assert np.allclose(hover_p, probabilities(lecture.counts, 1).numpy())
+    hover_p = grid(at, "P(next | previous) at k = 1").astype(float)
+    assert np.allclose(hover_p, probabilities(lecture.counts, 1).numpy(), atol=5e-5)
     at.number_input(key="k").set_value(0.0).run()
     assert_clean(at)
     assert metric(at, "Average NLL at k = 0") == "2.4540"
-    custom = np.array(heatmap(at)["customdata"])
-    assert np.array_equal(custom[..., 0], lecture.counts.numpy())
-    assert np.allclose(custom[..., 1], probabilities(lecture.counts, 0).numpy()) and (custom[..., 1] == 0).sum() == 102
-    assert "at k = 0" in heatmap(at)["hovertemplate"]
+    hover_p = grid(at, "P(next | previous) at k = 0").astype(float)
+    assert np.array_equal(grid(at, "count").astype(int), lecture.counts.numpy())
+    assert np.allclose(hover_p, probabilities(lecture.counts, 0).numpy(), atol=5e-5) and (hover_p == 0).sum() == 102
 
 
 def test_k_from_the_url(lecture):
@@ -93,10 +113,9 @@ def test_log_colour(lecture):
     at = open_page("counts", lecture)
     at.segmented_control(key="colour").set_value("log").run()
     assert_clean(at)
-    cells = heatmap(at)
-    assert np.allclose(cells["z"], np.log10(1 + lecture.counts.numpy()))
-    assert cells["colorbar"]["ticktext"] == ["0", "1", "10", "100", "1,000"]
-    assert cells["text"][0][1] == ".a<br>4410"  # the labels still show the counts
+    colour = heatmap_spec(at)["layer"][0]["encoding"]["color"]
+    assert colour["scale"]["type"] == "symlog" and colour["legend"]["values"] == [0, 10, 100, 1000]
+    assert np.array_equal(grid(at), lecture.counts.numpy()) and grid(at, "bottom")[0][1] == "4410"  # still counts
 
 
 def test_row_picker(lecture):
@@ -190,10 +209,9 @@ def test_csv_downloads(lecture, media):
 def test_bundled_list():
     at = open_page("counts")
     assert_clean(at)
-    cells = heatmap(at)
     words = at.session_state["words"]
-    assert np.sum(cells["z"]) == words.n_bigrams == 32469 + sum(map(len, words.words))
-    assert cells["text"][0][5] == f".e<br>{int(words.counts[0, 5])}"
+    assert np.sum(grid(at)) == words.n_bigrams == 32469 + sum(map(len, words.words))
+    assert (grid(at, "top")[0][5], grid(at, "bottom")[0][5]) == (".e", str(int(words.counts[0, 5])))
 
 
 def unicode_list(n_chars: int, copies: int = 1):
@@ -202,22 +220,20 @@ def unicode_list(n_chars: int, copies: int = 1):
     return parse_text("\n".join("".join(chars[i : i + 3]) for i in range(n_chars - 2) for _ in range(copies)))
 
 
-def test_thirty_five_characters_are_still_labelled_smaller():
+def test_thirty_five_characters_are_labelled_where_the_screen_allows():
     words = unicode_list(34, copies=100)
     at = open_page("counts", words)
     assert_clean(at)
-    cells = heatmap(at)
-    assert len(words.vocab) == 35 and cells["text"][0][1] == ".a<br>100" and int(words.counts.max()) == 200
-    assert cells["textfont"]["size"] == 8  # 10 for the lecture's 27
-    assert not [c for c in at.caption if "too small" in c.value]
+    assert len(words.vocab) == 35 and int(words.counts.max()) == 200
+    assert (grid(at, "top")[0][1], grid(at, "bottom")[0][1]) == (".a", "100")
+    assert heatmap_spec(at)["params"] == [{"name": "cell", "expr": "min(width, height) / 35"}]  # labels fit the cell
 
 
-def test_too_many_characters_drop_the_labels_and_say_so():
-    words = unicode_list(56)  # even one-digit counts would need 6 px type in 57 × 57 cells
+def test_many_characters_keep_every_cell_and_its_hover():
+    words = unicode_list(56)
     at = open_page("counts", words)
     assert_clean(at)
-    assert "text" not in heatmap(at)
-    assert any("57 characters the 57×57 cells are too small to label" in c.value for c in at.caption)
+    assert grid(at).shape == (57, 57) and np.array_equal(grid(at), words.counts.numpy())
     at.pills(key="row").set_value("ÿ").run()
     at.toggle(key="no_keepdim").set_value(True).run()
     assert_clean(at)
@@ -232,12 +248,11 @@ def test_order_3_shows_one_slice_of_the_trigram_counts(lecture, media):
     assert at.selectbox(key="first").value == "a"  # the first character after '.'
     N3, v = ngram_counts(lecture.words, lecture.vocab, 3), lecture.vocab
     S = context_slice(N3, v, "a")  # (27, 27): row = the previous character, after 'a'
-    cells = heatmap(at)
-    assert np.array_equal(cells["z"], S.numpy()) and int(S.sum()) == 27245
+    assert np.array_equal(grid(at), S.numpy()) and int(S.sum()) == 27245
     n, dot = v.stoi["n"], v.stoi["."]
-    assert cells["text"][n][dot] == f"an.<br>{int(S[n, dot])}"  # the trigram 'an.' and its count
-    assert "P(%{x} | a%{y})" in cells["hovertemplate"]
-    assert figure(at, "heatmap")["layout"]["yaxis"]["title"]["text"] == "previous character, after 'a'"
+    assert (grid(at, "top")[n][dot], grid(at, "bottom")[n][dot]) == ("an.", str(int(S[n, dot])))  # trigram 'an.'
+    assert grid(at, "trigram")[n][dot] == "an."  # hover names the trigram
+    assert heatmap_spec(at)["encoding"]["y"]["title"] == "previous character, after 'a'"
     assert metric(at, "Trigrams counted") == "27,245"
     assert metric(at, "Never-seen trigrams") == f"{int((S == 0).sum())} of 729"
     assert metric(at, "Average NLL at k = 1") == f"{dataset_nll(probabilities(N3, 1), N3).nll:.4f}" == "2.2126"
@@ -257,9 +272,9 @@ def test_the_start_slice_is_the_bigram_row_of_dot(lecture):
     at.segmented_control(key="order").set_value(3).run()
     at.selectbox(key="first").set_value(".").run()
     assert_clean(at)
-    assert np.array_equal(heatmap(at)["z"][0], lecture.counts[0].numpy())
+    assert np.array_equal(grid(at)[0], lecture.counts[0].numpy())
     at.segmented_control(key="order").set_value(2).run()  # and back to the bigram matrix
-    assert np.array_equal(heatmap(at)["z"], lecture.counts.numpy()) and metric(at, "Bigrams counted") == "228,146"
+    assert np.array_equal(grid(at), lecture.counts.numpy()) and metric(at, "Bigrams counted") == "228,146"
 
 
 def test_order_3_too_large_for_the_vocabulary_says_so_and_draws_the_bigrams():
@@ -268,7 +283,7 @@ def test_order_3_too_large_for_the_vocabulary_says_so_and_draws_the_bigrams():
     at.segmented_control(key="order").set_value(3).run()
     assert_clean(at)
     assert len(at.error) == 1 and "over the 50,000,000-cell limit" in at.error[0].value
-    assert np.array_equal(heatmap(at)["z"], words.counts.numpy()) and metric(at, "Bigrams counted")
+    assert np.array_equal(grid(at), words.counts.numpy()) and metric(at, "Bigrams counted")
 
 
 def test_a_slice_with_no_trigrams_says_so():
@@ -292,7 +307,7 @@ def test_every_setting_round_trips_through_the_url(lecture):
     assert at.segmented_control(key="order").value == 3 and at.selectbox(key="first").value == "q"
     assert at.pills(key="row").value == "u" and at.toggle(key="no_keepdim").value
     S = context_slice(ngram_counts(lecture.words, lecture.vocab, 3), lecture.vocab, "q")
-    assert np.allclose(heatmap(at)["z"], np.log10(1 + S.numpy()))
+    assert np.array_equal(grid(at), S.numpy()) and colour_scale(at) == "symlog"
     assert any(c.value.startswith("'qu' is followed 206 times") for c in at.caption)
     assert figure(at, "row_sums")  # the pitfall is open
     assert kept_after_a_rerun(at, query)
@@ -326,7 +341,7 @@ def test_a_hidden_control_is_not_drawn_but_its_value_applies(lecture):
     at = open_page("counts", lecture, colour="log", row="q", hide="colour,row")
     assert_clean(at)
     assert not drawn(at, "colour") and not drawn(at, "row") and drawn(at, "order")
-    assert np.allclose(heatmap(at)["z"], np.log10(1 + lecture.counts.numpy()))
+    assert colour_scale(at) == "symlog"
     assert np.allclose(figure(at, "row_chart")["data"][0]["y"], probabilities(lecture.counts, 1)[17].numpy())
 
 

@@ -12,7 +12,7 @@ import torch
 from bigram_core import WordList, breakdown, probabilities
 from bigram_core.lesson import Run, impossible_word
 from ui.charts import COLORS, layout, matrix_heatmap, next_char_bars
-from ui.charts.counts import cell_labels, plain, row_sums, square
+from ui.charts.counts import counts_heatmap, row_sums, square
 from ui.format import num, plotly_text
 
 PICTURE_PX = 340
@@ -62,10 +62,11 @@ def n28(run: Run, words: WordList) -> None:
 
 
 def heatmap(run: Run, words: WordList) -> None:
-    N, V = run.values["N"], len(words.vocab)
-    text = cell_labels(N, words.vocab) if V <= 30 else None
-    fig = matrix_heatmap(N, words.vocab, text=text, colorbar="count", font_size=9)
-    st.plotly_chart(plain(square(fig)), theme=None, width="content")
+    N = run.values["N"]
+    with st.container(key="fit_lesson_heatmap"):  # square, and no taller than the screen (ui/style.css)
+        st.vega_lite_chart(
+            counts_heatmap(N, probabilities(N, 0), words.vocab, context="", log=False, k=0), height="stretch"
+        )
 
 
 def row(run: Run, words: WordList) -> None:

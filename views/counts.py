@@ -13,7 +13,7 @@ from bigram_core.counts import top_bigrams
 from bigram_core.ngram import sparse_counts, sparse_nll, sparse_slice
 from bigram_core.sampling import names
 from ui import notebook, presenter, state, url
-from ui.charts.counts import cell_font, counts_heatmap, row_bars, row_sums
+from ui.charts.counts import counts_heatmap, row_bars, row_sums
 from ui.format import md, num
 
 TOP = 15
@@ -143,14 +143,10 @@ def metrics(N: torch.Tensor, vocab: Vocabulary, context: str, k: float, nll: flo
 
 # The heatmap, what its rows and columns are, and N and P as CSV (the container, for the notebook's button).
 def heatmap(N: torch.Tensor, P: torch.Tensor, vocab: Vocabulary, context: str, log: bool, k: float):
-    fig = counts_heatmap(N, P, vocab, context=context, log=log, k=k)
-    st.plotly_chart(fig, key="heatmap", width="content", theme=None)
+    with st.container(key="fit_heatmap"):  # square, and no taller than the screen (ui/style.css)
+        st.vega_lite_chart(counts_heatmap(N, P, vocab, context=context, log=log, k=k), height="stretch", key="heatmap")
     V, gram = len(vocab), GRAMS[len(context) + 2]
-    if cell_font(V, int(N.max()), len(context) + 2) is None:
-        st.caption(
-            f"With {V} characters the {V}×{V} cells are too small to label legibly; hover a cell for its pair, "
-            "count and probability."
-        )
+    st.caption(f"A cell shows its {gram} and count when the screen gives it room; hover any cell for its numbers.")
     if context:
         st.caption(
             f"Row i is the context '{md(context)}' then character i, column j the next character: N[i, j] "

@@ -11,7 +11,7 @@ import torch
 
 from . import FONT
 
-LABEL_CELL_PX = 27  # a cell narrower than this cannot hold two lines of readable (≥ 9 px) text
+LABEL_CELL_PX = 22  # a cell narrower than this cannot hold two lines of readable (≥ 8.5 px) text
 DARK = 0.55  # past this share of the colour scale a cell is dark enough for white text
 
 
@@ -54,7 +54,7 @@ def fit_heatmap(
             "mark": {
                 "type": "text",
                 "baseline": baseline,
-                "fontSize": {"expr": f"min(cell / 3, {FONT})"},
+                "fontSize": {"expr": f"min(cell / 2.6, {FONT})"},
                 "opacity": {"expr": f"cell >= {LABEL_CELL_PX} ? 1 : 0"},
             },
             "encoding": {"text": {"field": field}, "color": text_colour},
@@ -81,8 +81,16 @@ def fit_heatmap(
                 "sort": chars,
                 "title": "next character",
                 "axis": axis | {"orient": "top"},
+                "scale": {"range": [0, {"expr": "min(width, height)"}]},  # square cells, whatever the box
             },
-            "y": {"field": "prev", "type": "ordinal", "sort": chars, "title": rows_title, "axis": axis},
+            "y": {
+                "field": "prev",
+                "type": "ordinal",
+                "sort": chars,
+                "title": rows_title,
+                "axis": axis,
+                "scale": {"range": [0, {"expr": "min(width, height)"}]},
+            },
         },
         "layer": [
             {
@@ -93,7 +101,13 @@ def fit_heatmap(
                         "type": "quantitative",
                         "title": legend,
                         "scale": {"scheme": "blues", "type": "symlog" if log else "linear"},
-                        "legend": {"gradientLength": {"expr": "height * 0.8"}, "labelFontSize": FONT - 2}
+                        "legend": {  # above the grid, so the grid takes the box's whole width
+                            "orient": "top",
+                            "direction": "horizontal",
+                            "titleOrient": "left",
+                            "gradientLength": {"expr": "min(width, height) * 0.5"},
+                            "labelFontSize": FONT - 2,
+                        }
                         | ({"values": [0, *(10**e for e in range(1, len(str(int(zmax)))))]} if log else {}),
                     },
                     "tooltip": [{"field": t} for t in tooltip],
