@@ -124,7 +124,7 @@ def test_the_word_comes_from_the_url_and_stays_there(lecture):
 def test_a_word_too_long_for_the_input_is_cut_with_a_note(lecture):
     at = open_page("dataset", lecture, dataset_word="a" * 100)
     assert_clean(at)
-    assert at.warning[0].value == r"?dataset\_word= is longer than 60 characters, so it is cut there."
+    assert at.warning[0].value == r"The dataset\_word in the address was cut to its first 60 characters."
     assert at.text_input(key="dataset_word").value == at.query_params["dataset_word"] == "a" * 60
 
 
