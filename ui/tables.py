@@ -1,0 +1,55 @@
+"""Tables of scores as the views show them: numbers to read (∞ as the symbol, an exact 0 as 0), and the rows
+that explain an infinite loss tinted red."""
+
+import math
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from bigram_core.evaluate import Breakdown, most_surprising
+
+from .format import num
+
+TINT = "background-color: rgba(214, 39, 40, 0.15)"
+
+
+def tinted(df: pd.DataFrame, marked: list[bool]) -> Styler:
+    """The table with the rows marked True tinted red."""
+    styles = [[TINT if m else ""] * df.shape[1] for m in marked]
+    return df.style.apply(lambda _: pd.DataFrame(styles, index=df.index, columns=df.columns), axis=None)
+
+
+def prob(p: float) -> str:
+    """A probability to 4 decimals, but an exact 0 as 0: impossible, not merely small."""
+    return "0" if p == 0 else f"{p:.4f}"
+
+
+def bigrams(b: Breakdown) -> Styler:
+    """A word's bigrams with count, P, log P and NLL; the ones the data never has tinted."""
+    rows = b.bigrams
+    table = pd.DataFrame(
+        {
+            "bigram": [r.pair for r in rows],
+            "count": [r.count for r in rows],
+            "P": [r.prob for r in rows],
+            "log P": [r.logprob for r in rows],
+            "NLL": [r.nll for r in rows],
+        }
+    )
+    return tinted(table, [r.count == 0 for r in rows]).format({"count": "{:,}", "P": prob, "log P": num, "NLL": num})
+
+
+def words(scored: list[Breakdown]) -> Styler:
+    """Words side by side: log-likelihood, mean NLL and the most surprising bigram; impossible words tinted."""
+    worst = [most_surprising(b) for b in scored]
+    table = pd.DataFrame(
+        {
+            "word": [b.word for b in scored],
+            "log-likelihood": [b.log_likelihood for b in scored],
+            "mean NLL": [b.nll for b in scored],
+            "most surprising bigram": [r.pair for r in worst],
+            "its NLL": [r.nll for r in worst],
+        }
+    )
+    styled = tinted(table, [math.isinf(b.nll) for b in scored])
+    return styled.format({"log-likelihood": num, "mean NLL": num, "its NLL": num})
