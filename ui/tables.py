@@ -1,5 +1,5 @@
-"""Tables of scores as the views show them: numbers to read (∞ as the symbol, an exact 0 as 0), and the rows
-that explain an infinite loss tinted red."""
+"""Tables of scores as the views show them: numbers to read (∞ as the symbol, an exact 0 as 0, k to three
+figures), and the rows that explain an infinite loss tinted red."""
 
 import math
 
@@ -7,8 +7,9 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from bigram_core.evaluate import Breakdown, most_surprising
+from bigram_core.regularisation import Correspondence
 
-from .format import num
+from .format import num, significant
 
 TINT = "background-color: rgba(214, 39, 40, 0.15)"
 
@@ -53,3 +54,18 @@ def words(scored: list[Breakdown]) -> Styler:
     )
     styled = tinted(table, [math.isinf(b.nll) for b in scored])
     return styled.format({"log-likelihood": num, "mean NLL": num, "its NLL": num})
+
+
+def matches(c: Correspondence) -> Styler:
+    """Every λ of a sweep: the k matching it, how close they come, both models' NLL, the Newton steps taken."""
+    table = pd.DataFrame(
+        {
+            "λ": [f"{r:g}" for r in c.sweep.regs],
+            "matching k": [significant(x) for x in c.match.k.tolist()],
+            "mean KL there": c.match.kl.tolist(),
+            "NLL · net": c.sweep.data_nll.tolist(),
+            "NLL · counts at that k": c.matched_nll.tolist(),
+            "Newton steps": c.sweep.steps,
+        }
+    )
+    return table.style.format({"mean KL there": "{:.2e}", "NLL · net": num, "NLL · counts at that k": num})

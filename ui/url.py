@@ -80,6 +80,25 @@ class Text:
 
 
 @dataclass(frozen=True)
+class Stops:
+    """A number that must be one of a slider's stops (all > 0); another is snapped to the nearest on a log scale."""
+
+    key: str
+    default: float
+    stops: Sequence[float]
+
+    def parse(self, raw: str) -> tuple[float, str | None]:
+        value, note = Number(self.key, self.default, min(self.stops), max(self.stops)).parse(raw)
+        nearest = min(self.stops, key=lambda stop: abs(math.log(stop / value)))
+        if note is not None or math.isclose(nearest, value):
+            return nearest, note
+        return (
+            nearest,
+            f"?{self.key}={raw} is not one of the slider's values, so {self.key} is {nearest:g}, the nearest.",
+        )
+
+
+@dataclass(frozen=True)
 class Flag:
     key: str
     default: bool = False
@@ -90,7 +109,7 @@ class Flag:
         return self.default, f"?{self.key}={raw} is neither true nor false, so {self.key} is {self.default}."
 
 
-Param = Number | Choice | Text | Flag
+Param = Number | Choice | Text | Stops | Flag
 
 
 def bind(*params: Param) -> None:
@@ -100,7 +119,8 @@ def bind(*params: Param) -> None:
         if raw is None:
             continue
         value, note = p.parse(raw)
-        folded = isinstance(p, Choice) and value != raw  # ?model=NET: the widget knows only "net"
+        # ?model=NET, ?reg=1e-4: the widget knows only "net" and "0.0001"
+        folded = value != raw if isinstance(p, Choice) else isinstance(p, Stops) and f"{value:g}" != raw
         if note is None and not folded:
             continue
         st.session_state[p.key] = value  # the widget shows it, and control() writes it to the URL
