@@ -209,3 +209,14 @@ def test_a_k_from_a_link_to_another_view_is_the_apps_k(lecture, first):
     assert at.number_input(key="k").value == 5 and at.query_params["k"] == "5"
     arrive(at, "breakdown")
     assert at.caption[0].value.startswith("Model: P = (N + 5)")
+
+
+def test_a_word_typed_on_training_follows_but_its_default_does_not(lecture):
+    at = open_page("training", lecture)
+    arrive(at, "breakdown")
+    assert at.text_input(key="word").value == "andrej"  # Training's "emma" is its default, not a choice
+    assert "word" not in at.query_params
+    arrive(at, "training")
+    at.text_input(key="word").input("zoe").run()
+    arrive(at, "breakdown")
+    assert at.text_input(key="word").value == "zoe" and at.query_params["word"] == "zoe"

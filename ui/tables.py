@@ -7,6 +7,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from bigram_core.evaluate import Breakdown, most_surprising
+from bigram_core.neural import Walkthrough
 from bigram_core.regularisation import Correspondence
 
 from .format import num, significant
@@ -69,3 +70,18 @@ def matches(c: Correspondence) -> Styler:
         }
     )
     return table.style.format({"mean KL there": "{:.2e}", "NLL · net": num, "NLL · counts at that k": num})
+
+
+def walkthrough(w: Walkthrough) -> Styler:
+    """One word's examples through the net: input, label, the probability of the label, its log and NLL."""
+    table = pd.DataFrame(
+        {
+            "bigram": w.pairs,
+            "input x": w.xs.tolist(),
+            "label y": w.ys.tolist(),
+            "P(label)": w.label_probs.tolist(),
+            "log P": (-w.nlls).tolist(),
+            "NLL": w.nlls.tolist(),
+        }
+    )
+    return table.style.format({"P(label)": "{:.4f}", "log P": num, "NLL": num})
