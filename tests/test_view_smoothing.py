@@ -109,8 +109,9 @@ def test_every_control_comes_from_the_url_and_stays_there(lecture):
     "raw, reg, note",
     [
         ("0.03", 0.02, "?reg=0.03 is not one of the slider's values, so reg is 0.02, the nearest."),
-        ("1e9", 100.0, "?reg=1e9 is outside 0.0001 to 100, so reg is 100."),
-        ("lots", 0.01, "?reg=lots is not a number, so reg is 0.01."),
+        ("1e9", 100.0, "?reg=1e9 is not one of the slider's values, so reg is 100, the nearest."),
+        ("lots", 0.01, "?reg=lots is not a positive number, so reg is 0.01."),
+        ("-1", 0.01, "?reg=-1 is not a positive number, so reg is 0.01."),
         ("1e-4", 0.0001, None),  # the same number, written another way
     ],
 )

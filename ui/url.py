@@ -88,10 +88,15 @@ class Stops:
     stops: Sequence[float]
 
     def parse(self, raw: str) -> tuple[float, str | None]:
-        value, note = Number(self.key, self.default, min(self.stops), max(self.stops)).parse(raw)
+        try:
+            value = float(raw)
+        except ValueError:
+            value = math.nan
+        if not 0 < value < math.inf:  # nan too
+            return self.default, f"?{self.key}={raw} is not a positive number, so {self.key} is {self.default:g}."
         nearest = min(self.stops, key=lambda stop: abs(math.log(stop / value)))
-        if note is not None or math.isclose(nearest, value):
-            return nearest, note
+        if math.isclose(nearest, value):
+            return nearest, None
         return (
             nearest,
             f"?{self.key}={raw} is not one of the slider's values, so {self.key} is {nearest:g}, the nearest.",
