@@ -159,6 +159,7 @@ def test_every_control_comes_from_the_url_and_stays_there(lecture):
     assert "softmax(W)" in at.caption[0].value
     at.run()
     assert at.query_params == query  # and the unknown colour is dropped
+    assert set(at.session_state["url_controls"]) == {"seed", *query}  # what a teacher link can hide
     at.radio(key="model").set_value("counts").run()
     assert at.caption[0].value.startswith("Model: P = (N + 3) / row sums")
 

@@ -118,6 +118,7 @@ def test_the_word_comes_from_the_url_and_stays_there(lecture):
     assert at.text_input(key="dataset_word").value == "andrej" and len(examples(at)) == 7
     at.run()
     assert at.query_params == {"dataset_word": "andrej"}  # an unknown parameter is dropped
+    assert set(at.session_state["url_controls"]) == {"seed", "dataset_word"}  # what a teacher link can hide
     assert at.text_input(key="dataset_word").value == "andrej"
 
 

@@ -103,6 +103,7 @@ def test_every_control_comes_from_the_url_and_stays_there(lecture):
     assert set(metrics(at)) >= {"NLL · counts, k = 5", "NLL · net, λ = 1", "k that matches λ = 1"}
     at.run()
     assert at.query_params == query  # and the unknown colour is dropped
+    assert set(at.session_state["url_controls"]) == {"seed", *query}  # what a teacher link can hide
 
 
 @pytest.mark.parametrize(

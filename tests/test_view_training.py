@@ -226,6 +226,7 @@ def test_every_control_comes_from_the_url_and_stays_there(lecture):
     assert at.toggle(key="log").value and at.get("progress")[0].proto.text == "step 0 of 200"
     at.run()
     assert at.query_params == SETTINGS
+    assert set(at.session_state["url_controls"]) == {"seed", *SETTINGS}  # what a teacher link can hide
     at.button(key="training_step").click().run()
     assert metrics(at)["Loss"] == f"{math.log(27) + 0:.4f}"  # zeros: uniform, and W = 0 adds no penalty
     assert at.session_state["net"].settings == {"lr": 10.0, "reg": 0.1, "seed": 2147483647, "init": "zeros"}
