@@ -30,13 +30,7 @@ def bigrams(b: Breakdown) -> Styler:
     """A word's bigrams with count, P, log P and NLL; the ones the data never has tinted."""
     rows = b.bigrams
     table = pd.DataFrame(
-        {
-            "bigram": [r.pair for r in rows],
-            "count": [r.count for r in rows],
-            "P": [r.prob for r in rows],
-            "log P": [r.logprob for r in rows],
-            "NLL": [r.nll for r in rows],
-        }
+        [(r.pair, r.count, r.prob, r.logprob, r.nll) for r in rows], columns=["bigram", "count", "P", "log P", "NLL"]
     )
     return tinted(table, [r.count == 0 for r in rows]).format({"count": "{:,}", "P": prob, "log P": num, "NLL": num})
 
@@ -45,13 +39,8 @@ def words(scored: list[Breakdown]) -> Styler:
     """Words side by side: log-likelihood, mean NLL and the most surprising bigram; impossible words tinted."""
     worst = [most_surprising(b) for b in scored]
     table = pd.DataFrame(
-        {
-            "word": [b.word for b in scored],
-            "log-likelihood": [b.log_likelihood for b in scored],
-            "mean NLL": [b.nll for b in scored],
-            "most surprising bigram": [r.pair for r in worst],
-            "its NLL": [r.nll for r in worst],
-        }
+        [(b.word, b.log_likelihood, b.nll, w.pair, w.nll) for b, w in zip(scored, worst)],
+        columns=["word", "log-likelihood", "mean NLL", "most surprising bigram", "its NLL"],
     )
     styled = tinted(table, [math.isinf(b.nll) for b in scored])
     return styled.format({"log-likelihood": num, "mean NLL": num, "its NLL": num})
