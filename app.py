@@ -16,7 +16,7 @@ if get_script_run_ctx(suppress_warning=True) is None:
 
     app = st.App(__file__, middleware=[Middleware(DeepLinks)])
 else:
-    from ui import pages, presenter, process, sidebar, style, url
+    from ui import pages, presenter, process, sidebar, state, style, url
 
     process.tune()
     st.set_page_config(
@@ -24,6 +24,7 @@ else:
     )
     style.apply()
     url.shown_controls().clear()
+    url.carry(state.K)
     sidebar.render()
     pages.navigation().run()
     sidebar.share()

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 import torch
 
 from .counts import bigram_counts
+from .errors import BigramError
 from .ngram import context_index
 from .vocab import BOUNDARY, Vocabulary, typed
 
@@ -34,6 +35,14 @@ class Breakdown:
     def zero_bigrams(self) -> list[str]:
         """The pairs the model gives probability 0: each makes the word's loss infinite."""
         return [b.pair for b in self.bigrams if b.prob == 0]
+
+    def why_impossible(self, smoothable: bool) -> str:
+        """One sentence on why the loss is infinite, naming the bigrams with P = 0."""
+        pairs = " and ".join(f"'{p}'" for p in self.zero_bigrams)
+        unseen = all(r.count == 0 for r in self.bigrams if r.prob == 0)
+        verb = "occurs" if len(self.zero_bigrams) == 1 else "occur"
+        cause = f"{pairs} never {verb} in the data" if unseen else f"the model gives {pairs} probability 0"
+        return f"{cause}, so P = 0 and −log 0 = ∞{'; smoothing (k > 0) fixes it' if smoothable else ''}."
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -94,3 +103,24 @@ def compare_models(models: dict[str, torch.Tensor], counts: torch.Tensor) -> dic
 def most_surprising(b: Breakdown) -> BigramScore:
     """The bigram of `b` the model found least likely: the highest NLL (the first one, on a tie)."""
     return max(b.bigrams, key=lambda r: r.nll)
+
+
+def comma_words(text: str) -> list[str]:
+    """The words of a comma-separated text, stripped, each once, in order: "emma, ava,emma" → ["emma", "ava"]."""
+    return list(dict.fromkeys(w.strip() for w in text.split(",") if w.strip()))
+
+
+def breakdowns(
+    words: list[str], P: torch.Tensor, N: torch.Tensor, vocab: Vocabulary, max_len: int
+) -> tuple[list[Breakdown], list[str]]:
+    """Each word scored under P (V, V) with counts from N (V, V), and a sentence for each word that cannot be:
+    longer than `max_len`, or with a character outside the vocabulary."""
+    scored, problems = [], []
+    for w in words:
+        try:
+            if len(w) > max_len:
+                raise BigramError(f"{w[:12]!r}… is longer than {max_len} characters.")
+            scored.append(breakdown(w, P, N, vocab))
+        except BigramError as e:
+            problems.append(str(e))
+    return scored, problems

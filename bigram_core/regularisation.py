@@ -215,3 +215,21 @@ def fake_counts(N: torch.Tensor, reg: float) -> float:
     in every row when k = B μ: the penalty weighs like that many fake counts per cell.
     """
     return 2 * float(N.sum()) * reg / N.numel()
+
+
+@dataclass(frozen=True)
+class Correspondence:
+    """Smoothing next to regularisation: the net at each λ of regs (L,), the k matching each, the counts' NLL
+    along ks (K,) and at each matching k (L,)."""
+
+    sweep: RegSweep
+    match: Match
+    curve_nll: torch.Tensor  # (K,)
+    matched_nll: torch.Tensor  # (L,)
+
+
+def correspondence(N: torch.Tensor, regs: Sequence[float], ks: Sequence[float]) -> Correspondence:
+    """sweep_reg over regs, matching_k for each λ, and smoothing_nll along ks and at the matching ks."""
+    sweep = sweep_reg(N, regs)
+    match = matching_k(N, sweep.net_probs())
+    return Correspondence(sweep, match, smoothing_nll(N, ks), smoothing_nll(N, match.k.tolist()))

@@ -7,7 +7,7 @@ import torch
 
 from bigram_core import BigramError, Vocabulary, bigram_counts, breakdown, dataset_nll, probabilities, uniform
 from bigram_core.counts import bigram_examples
-from bigram_core.evaluate import most_surprising
+from bigram_core.evaluate import breakdowns, comma_words, most_surprising
 
 
 def test_dataset_nll_two_ways(lecture, lecture_N):
@@ -63,3 +63,27 @@ def test_most_surprising_tie_is_the_first():
     vocab = Vocabulary.from_words(["ab"])
     b = breakdown("ba", uniform(len(vocab)), torch.zeros(3, 3), vocab)
     assert most_surprising(b).pair == ".b"
+
+
+def test_comma_words_keeps_order_and_drops_repeats_and_blanks():
+    assert comma_words(" emma, andrejq,Zoe, , emma") == ["emma", "andrejq", "Zoe"]
+    assert comma_words(" , ") == []
+
+
+def test_breakdowns_say_why_a_word_is_skipped(lecture, lecture_N):
+    P = probabilities(lecture_N, 1)
+    scored, problems = breakdowns(["emma", "Zoe", "a" * 70], P, lecture_N, lecture.vocab, max_len=60)
+    assert [b.word for b in scored] == ["emma"] and scored[0] == breakdown("emma", P, lecture_N, lecture.vocab)
+    assert problems[0].startswith("'Zoe' has 'Z' at position 1")
+    assert problems[1] == "'aaaaaaaaaaaa'… is longer than 60 characters."
+
+
+def test_why_an_impossible_word_is_impossible(lecture, lecture_N):
+    unseen = breakdown("andrejq", probabilities(lecture_N, 0), lecture_N, lecture.vocab)
+    assert unseen.why_impossible(smoothable=True) == (
+        "'jq' never occurs in the data, so P = 0 and −log 0 = ∞; smoothing (k > 0) fixes it."
+    )
+    P = probabilities(lecture_N, 1)
+    P[1, 2] = 0  # 'ab' occurs, but this model rules it out
+    ruled_out = breakdown("abc", P, lecture_N, lecture.vocab)
+    assert ruled_out.why_impossible(smoothable=False) == "the model gives 'ab' probability 0, so P = 0 and −log 0 = ∞."

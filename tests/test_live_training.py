@@ -5,6 +5,7 @@ import torch
 
 from bigram_core import fit, parse_text
 from bigram_core.neural import train_chunk
+from ui import live_training
 from ui.live_training import LiveTraining, Run, init_inputs, steps_due
 
 WORDS = parse_text("emma\nolivia\nava\nisabella\nsophia\nmia\n", "six.txt")
@@ -81,3 +82,14 @@ def test_reset_and_a_new_word_list(trainer):
     assert other.net is None  # trained on another list: not this list's net
     trainer.reset()
     assert trainer.net is None and "training_run" not in trainer.session
+
+
+def test_the_initial_w_is_scored_once_per_setting(trainer, monkeypatch):
+    calls = []
+    real = live_training.count_loss_and_grad
+    monkeypatch.setattr(live_training, "count_loss_and_grad", lambda *a: calls.append(a) or real(*a))
+    W, loss, grad = trainer.initial()
+    assert trainer.initial()[1] == loss and len(calls) == 1  # the curve's start and the heatmap share it
+    assert loss == pytest.approx(float(real(W, WORDS.counts, 0.01)[0])) and grad.shape == W.shape
+    trainer.session["lambda"] = 0.0
+    assert trainer.initial()[1] < loss and len(calls) == 2

@@ -9,6 +9,7 @@ from bigram_core import BigramError, dataset_nll, init_weights, load_bundled, pr
 from bigram_core.counts import uniform
 from bigram_core.neural import count_loss_and_grad
 from bigram_core.regularisation import (
+    correspondence,
     fake_counts,
     k_grid,
     matching_k,
@@ -190,3 +191,11 @@ def test_large_reg_is_fake_counts(N, sweep, reg):
 
 def test_fake_counts_on_the_lecture(lecture_N):
     assert fake_counts(lecture_N, 1.0) == pytest.approx(2 * 228146 / 729)
+
+
+def test_correspondence_is_its_parts(N):
+    c = correspondence(N, [1.0, 0.01], [0.0, 5.0])
+    assert c.sweep.regs == (0.01, 1.0) and torch.equal(c.sweep.W, sweep_reg(N, [0.01, 1.0]).W)
+    assert torch.equal(c.match.k, matching_k(N, c.sweep.net_probs()).k)
+    assert torch.equal(c.curve_nll, smoothing_nll(N, [0.0, 5.0]))
+    assert torch.equal(c.matched_nll, smoothing_nll(N, c.match.k.tolist()))

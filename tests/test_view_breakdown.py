@@ -143,3 +143,81 @@ def test_the_word_survives_a_page_switch(lecture):
     at.switch_page("views/dataset.py").run()
     at.switch_page("views/breakdown.py").run()
     assert at.text_input(key="word").value == "emma"
+
+
+# --- the address: every control round-trips, bad values get a note, hidden controls still apply ----------------
+
+
+def test_every_control_comes_from_the_url_and_stays_there(lecture):
+    query = {"word": "emma", "model": "net", "k": "3", "compare": "ava, zoe"}
+    at = open_page("breakdown", lecture, **query, colour="red")
+    assert_clean(at)
+    assert at.text_input(key="word").value == "emma" and at.radio(key="model").value == "net"
+    assert at.number_input(key="k").value == 3 and at.text_input(key="compare").value == "ava, zoe"
+    assert shown(at.dataframe[0])["bigram"].tolist() == [".e", "em", "mm", "ma", "a."]
+    assert shown(at.dataframe[1])["word"].tolist() == ["ava", "zoe"]
+    assert "softmax(W)" in at.caption[0].value
+    at.run()
+    assert at.query_params == query  # and the unknown colour is dropped
+    assert set(at.session_state["url_controls"]) == {"seed", *query}  # what a teacher link can hide
+    at.radio(key="model").set_value("counts").run()
+    assert at.caption[0].value.startswith("Model: P = (N + 3) / row sums")
+
+
+def test_bad_values_in_the_url_get_a_note(lecture):
+    at = open_page("breakdown", lecture, model="foo", word="ab" * 600)
+    assert_clean(at)
+    notes = [w.value for w in at.warning]
+    assert "?model=foo is not one of counts, net, so model is counts." in notes
+    assert "The word in the address was cut to its first 1,000 characters." in notes
+    assert at.radio(key="model").value == "counts" and len(at.text_input(key="word").value) == 1000
+    at = open_page("breakdown", lecture, model="NET")  # a hand-typed link: its case does not matter
+    assert at.radio(key="model").value == "net" and not at.warning and at.query_params["model"] == "net"
+
+
+def test_a_snapped_k_is_shown_in_the_address_at_once(lecture):
+    at = open_page("breakdown", lecture, k="1e300")
+    assert at.warning[0].value == "?k=1e300 is outside 0 to 1e+09, so k is 1e+09."
+    assert at.number_input(key="k").value == 1e9 and at.query_params["k"] == "1000000000"
+    at.run()
+    assert at.query_params["k"] == "1000000000" and at.caption[0].value.startswith("Model: P = (N + 1e+09)")
+
+
+def test_a_hidden_control_is_not_drawn_but_applies(lecture):
+    at = open_page("breakdown", lecture, model="net", word="emma", hide="model,word")
+    assert_clean(at)
+    assert not at.radio and not [t for t in at.text_input if t.key == "word"]
+    assert "softmax(W)" in at.caption[0].value and at.number_input(key="k").disabled
+    assert shown(at.dataframe[0])["bigram"].tolist() == [".e", "em", "mm", "ma", "a."]
+    at.run()
+    assert at.query_params["model"] == "net" and at.query_params["word"] == "emma"
+
+
+def arrive(at, page: str):
+    """Follow the navigation to views/<page>.py: the browser drops the address's parameters on the way."""
+    at.query_params.clear()
+    return at.switch_page(f"views/{page}.py").run()
+
+
+@pytest.mark.parametrize("first", ["smoothing", "dataset", "training"])
+def test_a_k_from_a_link_to_another_view_is_the_apps_k(lecture, first):
+    at = open_page(first, lecture, k="3")
+    arrive(at, "breakdown")
+    assert at.number_input(key="k").value == 3 and at.caption[0].value.startswith("Model: P = (N + 3)")
+    assert at.query_params["k"] == "3"  # at once, so a link copied now says k = 3
+    at.number_input(key="k").set_value(5.0).run()
+    arrive(at, "smoothing")
+    assert at.number_input(key="k").value == 5 and at.query_params["k"] == "5"
+    arrive(at, "breakdown")
+    assert at.caption[0].value.startswith("Model: P = (N + 5)")
+
+
+def test_a_word_typed_on_training_follows_but_its_default_does_not(lecture):
+    at = open_page("training", lecture)
+    arrive(at, "breakdown")
+    assert at.text_input(key="word").value == "andrej"  # Training's "emma" is its default, not a choice
+    assert "word" not in at.query_params
+    arrive(at, "training")
+    at.text_input(key="word").input("zoe").run()
+    arrive(at, "breakdown")
+    assert at.text_input(key="word").value == "zoe" and at.query_params["word"] == "zoe"

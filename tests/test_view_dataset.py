@@ -107,3 +107,32 @@ def test_unicode_list_without_repeats():
     at.text_input(key="dataset_word").input("zoë").run()
     v = words.vocab
     assert examples(at)["xs (input)"].tolist() == [0, v.stoi["z"], v.stoi["o"], v.stoi["ë"]]
+
+
+# --- the address: ?dataset_word= round-trips, a bad value gets a note, a teacher link hides the input ---------
+
+
+def test_the_word_comes_from_the_url_and_stays_there(lecture):
+    at = open_page("dataset", lecture, dataset_word="andrej", colour="red")
+    assert_clean(at)
+    assert at.text_input(key="dataset_word").value == "andrej" and len(examples(at)) == 7
+    at.run()
+    assert at.query_params == {"dataset_word": "andrej"}  # an unknown parameter is dropped
+    assert set(at.session_state["url_controls"]) == {"seed", "dataset_word"}  # what a teacher link can hide
+    assert at.text_input(key="dataset_word").value == "andrej"
+
+
+def test_a_word_too_long_for_the_input_is_cut_with_a_note(lecture):
+    at = open_page("dataset", lecture, dataset_word="a" * 100)
+    assert_clean(at)
+    assert at.warning[0].value == r"The dataset\_word in the address was cut to its first 60 characters."
+    assert at.text_input(key="dataset_word").value == at.query_params["dataset_word"] == "a" * 60
+
+
+def test_a_teacher_link_hides_the_input_and_keeps_its_word(lecture):
+    at = open_page("dataset", lecture, dataset_word="andrej", hide="dataset_word")
+    assert_clean(at)
+    assert not [t for t in at.text_input if t.key == "dataset_word"]
+    assert examples(at)["bigram"].tolist() == [".a", "an", "nd", "dr", "re", "ej", "j."]
+    at.run()
+    assert at.query_params["dataset_word"] == "andrej" and len(examples(at)) == 7

@@ -199,7 +199,7 @@ def test_every_setting_round_trips_through_the_url(lecture, lecture_N):
         ({"temperature": "-1"}, "?temperature=-1 is outside 0 to 1.79769e+308, so temperature is 0."),
         ({"max_len": "1000"}, "?max_len=1000 is outside 1 to 100, so max_len is 100."),
         ({"sampler": "numpy"}, "?sampler=numpy is not one of torch, video, so sampler is torch."),
-        ({"prefix": "a" * 61}, "?prefix= is longer than 60 characters, so it is cut there."),
+        ({"prefix": "a" * 61}, "The prefix in the address was cut to its first 60 characters."),
         ({"seed": "-5"}, "?seed=-5 is outside 0 to 9.0072e+15, so seed is 0."),
     ],
 )

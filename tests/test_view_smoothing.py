@@ -89,3 +89,55 @@ def test_small_lists_without_q(text):
     at = open_page("smoothing", parse_text(text))
     assert_clean(at)
     assert len(at.metric) == 4 and not at.error
+
+
+# --- the address: every control round-trips, bad values get a note, hidden controls still apply ----------------
+
+
+def test_every_control_comes_from_the_url_and_stays_there(lecture):
+    query = {"k": "5", "reg": "1", "smoothing_row": "a"}
+    at = open_page("smoothing", lecture, **query, colour="red")
+    assert_clean(at)
+    assert at.number_input(key="k").value == 5 and at.select_slider(key="reg").value == 1.0
+    assert at.selectbox(key="smoothing_row").value == "a"
+    assert set(metrics(at)) >= {"NLL · counts, k = 5", "NLL · net, λ = 1", "k that matches λ = 1"}
+    at.run()
+    assert at.query_params == query  # and the unknown colour is dropped
+    assert set(at.session_state["url_controls"]) == {"seed", *query}  # what a teacher link can hide
+
+
+@pytest.mark.parametrize(
+    "raw, reg, note",
+    [
+        ("0.03", 0.02, "?reg=0.03 is not one of the slider's values, so reg is 0.02, the nearest."),
+        ("1e9", 100.0, "?reg=1e9 is not one of the slider's values, so reg is 100, the nearest."),
+        ("lots", 0.01, "?reg=lots is not a positive number, so reg is 0.01."),
+        ("-1", 0.01, "?reg=-1 is not a positive number, so reg is 0.01."),
+        ("1e-4", 0.0001, None),  # the same number, written another way
+    ],
+)
+def test_a_reg_between_the_sliders_values_is_snapped_with_a_note(lecture, raw, reg, note):
+    at = open_page("smoothing", lecture, reg=raw)
+    assert_clean(at)
+    assert at.select_slider(key="reg").value == reg and [w.value for w in at.warning] == ([note] if note else [])
+    assert f"NLL · net, λ = {reg:g}" in metrics(at)
+    assert at.query_params.get("reg") == (None if reg == 0.01 else f"{reg:g}")  # the address says what is shown
+
+
+def test_a_row_the_list_does_not_have_gets_a_note(lecture):
+    at = open_page("smoothing", lecture, smoothing_row="é")
+    assert at.selectbox(key="smoothing_row").value == "q" and at.warning[0].value.startswith(
+        "?smoothing\\_row=é is not"
+    )
+    at = open_page("smoothing", lecture, smoothing_row="A")  # a hand-typed link: its case does not matter
+    assert at.selectbox(key="smoothing_row").value == "a" and not at.warning
+
+
+def test_hidden_controls_are_not_drawn_but_apply(lecture):
+    at = open_page("smoothing", lecture, reg="1", k="5", hide="reg,k")
+    assert_clean(at)
+    assert not at.select_slider
+    assert [n.key for n in at.number_input] == ["seed"]  # only the sidebar's
+    assert set(metrics(at)) >= {"NLL · counts, k = 5", "NLL · net, λ = 1"}
+    at.run()
+    assert at.query_params["reg"] == "1" and at.query_params["k"] == "5"

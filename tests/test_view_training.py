@@ -11,7 +11,7 @@ import pyarrow
 import pytest
 import torch
 
-from bigram_core import parse_text
+from bigram_core import fit, parse_text
 from tests.apptest import assert_clean, metrics, open_page, run_until_done, running
 
 pytestmark = pytest.mark.apptest
@@ -202,3 +202,65 @@ def test_a_link_with_trained_steps_retrains_the_net(lecture):
     at.number_input(key="lr").set_value(10.0).run()
     at.button(key="training_step").click().run()  # a change of lr mid-way: the steps alone no longer say it
     assert "trained" not in at.query_params
+
+
+# --- the address: every control round-trips, bad values get a note, hidden controls still apply ----------------
+
+SETTINGS = {
+    "word": "ava",
+    "lr": "10",
+    "steps": "200",
+    "lambda": "0.1",
+    "init": "zeros",
+    "pace": "5 steps/s",
+    "log": "true",
+}
+
+
+def test_every_control_comes_from_the_url_and_stays_there(lecture):
+    at = open_page("training", lecture, **SETTINGS)
+    assert_clean(at)
+    assert at.text_input(key="word").value == "ava" and at.number_input(key="lr").value == 10
+    assert at.number_input(key="steps").value == 200 and at.number_input(key="lambda").value == 0.1
+    assert at.radio(key="init").value == "zeros" and at.selectbox(key="pace").value == "5 steps/s"
+    assert at.toggle(key="log").value and at.get("progress")[0].proto.text == "step 0 of 200"
+    at.run()
+    assert at.query_params == SETTINGS
+    assert set(at.session_state["url_controls"]) == {"seed", *SETTINGS}  # what a teacher link can hide
+    at.button(key="training_step").click().run()
+    assert metrics(at)["Loss"] == f"{math.log(27) + 0:.4f}"  # zeros: uniform, and W = 0 adds no penalty
+    assert at.session_state["net"].settings == {"lr": 10.0, "reg": 0.1, "seed": 2147483647, "init": "zeros"}
+
+
+def test_a_link_to_a_trained_net_shows_it_in_every_section(lecture):
+    at = open_page("training", lecture, trained="100", weights="trained")
+    assert_clean(at)
+    assert at.radio(key="weights").value == "trained" and metrics(at)["Mean NLL on “emma”"] != "3.7693"
+    assert metrics(at)["Step"] == "100" and at.query_params["weights"] == "trained"
+
+
+@pytest.mark.parametrize(
+    "key, raw, note",
+    [
+        ("init", "ones", "?init=ones is not one of random, zeros, so init is random."),
+        ("pace", "fast", "?pace=fast is not one of 25 steps/s, 5 steps/s, 100 steps/s, as fast as possible, so pace"),
+        ("log", "maybe", "?log=maybe is neither true nor false, so log is False."),
+        ("steps", "1e9", "?steps=1e9 is outside 1 to 100000, so steps is 100000."),
+    ],
+)
+def test_a_bad_value_gets_a_note_and_the_address_says_what_is_shown(lecture, key, raw, note):
+    at = open_page("training", lecture, **{key: raw})
+    assert_clean(at)
+    assert any(w.value.startswith(note) for w in at.warning), [w.value for w in at.warning]
+    assert at.query_params.get(key) == ("100000" if key == "steps" else None)
+
+
+def test_a_hidden_learning_rate_is_not_drawn_but_trains(lecture):
+    at = open_page("training", lecture, lr="10", hide="lr")
+    assert_clean(at)
+    assert [n.key for n in at.number_input if n.key == "lr"] == []
+    for _ in range(2):
+        at.button(key="training_step").click().run()
+    expected = fit(lecture.counts, steps=2, lr=10)[1]
+    assert metrics(at)["Loss"] == f"{expected[1].loss:.4f}" != "3.3788"  # the lecture's lr 50 gives 3.3788
+    assert at.session_state["net"].settings["lr"] == 10.0 and at.query_params["lr"] == "10"

@@ -71,3 +71,8 @@ def md_with_urls(text: str) -> str:
     return "".join(
         md(part) + (code(url) if i < len(urls) else "") for i, (part, url) in enumerate(zip(parts, urls + [""]))
     )
+
+
+def significant(x: float, digits: int = 3) -> str:
+    """x to `digits` significant figures, with thousands separators: 5.25, 61,700."""
+    return f"{float(f'{x:.{digits}g}'):,g}"

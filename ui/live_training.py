@@ -12,6 +12,7 @@ from collections.abc import MutableMapping
 from dataclasses import dataclass
 
 import streamlit as st
+import torch
 
 from bigram_core import BigramError, WordList, init_weights
 from bigram_core.neural import Diverged, count_loss_and_grad, train_chunk
@@ -29,14 +30,13 @@ MAX_LR = MAX_REG = 1e38  # float32 holds up to 3.4e38: anything larger is inf be
 MAX_STEPS = 100_000
 # The inputs, as the URL names them (/training?lr=10&steps=200&lambda=0.1): the lecture's values by default.
 # λ is `lambda` here: Smoothing's `reg` is a slider over a few values, and one session key cannot serve both.
-PARAMS = (
-    Number("lr", LECTURE["lr"], 0.0, MAX_LR),
-    Number("steps", LECTURE["steps"], 1, MAX_STEPS, integer=True),
-    Number("lambda", LECTURE["reg"], 0.0, MAX_REG),
-    Choice("init", "random", tuple(INITS)),
-    Choice("pace", DEFAULT_PACE, tuple(PACES)),
-    Flag("log"),
-)
+LR = Number("lr", LECTURE["lr"], 0.0, MAX_LR)
+STEPS = Number("steps", LECTURE["steps"], 1, MAX_STEPS, integer=True)
+REG = Number("lambda", LECTURE["reg"], 0.0, MAX_REG)
+INIT = Choice("init", "random", tuple(INITS))
+PACE = Choice("pace", DEFAULT_PACE, tuple(PACES))
+LOG = Flag("log")
+PARAMS = (LR, STEPS, REG, INIT, PACE, LOG)
 DEFAULTS = {p.key: p.default for p in PARAMS}
 
 
@@ -103,11 +103,18 @@ class LiveTraining:
         done = len(self.net.records) if self.net else 0
         return self.run.target if self.run else max(int(self.session["steps"]), done)
 
-    def initial_loss(self) -> float:
-        """The loss of the initial W the inputs give: where the curve will start."""
+    def initial(self) -> tuple[torch.Tensor, float, torch.Tensor]:
+        """The initial W the inputs give (V, V), its loss (where the curve will start) and its W.grad (V, V):
+        computed once for each list, seed, init and λ, however many parts of the page draw it."""
         s = self.settings()
-        W = init_weights(len(self.words.vocab), s["seed"], s["init"])
-        return float(count_loss_and_grad(W, self.words.counts, s["reg"])[0])
+        key = (self.words.digest, s["seed"], s["init"], s["reg"])
+        held = self.session.get("training_initial")
+        if held is None or held[0] != key:
+            W = init_weights(len(self.words.vocab), s["seed"], s["init"])
+            loss, _, grad = count_loss_and_grad(W, self.words.counts, s["reg"])
+            held = key, (W, float(loss), grad)
+            self.session["training_initial"] = held
+        return held[1]
 
     # --- the buttons -----------------------------------------------------------------------------------------
 
@@ -129,16 +136,18 @@ class LiveTraining:
         s = self.settings()
         self._train(self._current_net(), 1, s["lr"], s["reg"])
 
-    def restore(self, trained: str | None) -> None:
+    def restore(self, trained: str | None) -> bool:
         """On a session's first visit, retrain the net a link names (?trained=N) from the inputs' settings:
-        cheaper than keeping it."""
+        cheaper than keeping it. True if it did."""
         if self.session.get("training_restored"):
-            return
+            return False
         self.session["training_restored"] = True
         steps = int(trained) if trained and trained.isdigit() else 0
-        if self.net is None and 0 < steps <= MAX_STEPS:
-            s = self.settings()
-            self._train(self._fresh_net(), steps, s["lr"], s["reg"])
+        if self.net is not None or not 0 < steps <= MAX_STEPS:
+            return False
+        s = self.settings()
+        self._train(self._fresh_net(), steps, s["lr"], s["reg"])
+        return True
 
     def reset(self) -> None:
         for key in ("training_run", "net", "training_error"):

@@ -174,20 +174,23 @@ K = url.Number("k", 1.0, 0.0, MAX_SMOOTHING)  # one smoothing k for the whole ap
 
 def smoothing_k(container=st, *, disabled: bool = False, label: str = "Smoothing k") -> float:
     """The app's smoothing k: the same key, bounds and URL parameter on every view, kept across page switches."""
-    url.bind(K)
-    k = container.number_input(
-        label,
-        K.lo,
-        K.hi,
-        K.default,
-        step=1.0,
-        format="%g",
-        key="k",
-        bind="query-params",
-        persist_state="session",
-        disabled=disabled,
-        help="Fake counts added to every cell of N before each row is normalised: "
-        "P = (N + k) / (N + k).sum(1, keepdim=True).",
+    k = url.control(
+        K,
+        lambda: container.number_input(
+            label,
+            K.lo,
+            K.hi,
+            K.default,
+            step=1.0,
+            format="%g",
+            key=K.key,
+            bind="query-params",
+            persist_state="session",
+            disabled=disabled,
+            help="Fake counts added to every cell of N before each row is normalised: "
+            "P = (N + k) / (N + k).sum(1, keepdim=True).",
+        ),
+        "Smoothing k",
     )
     return k + 0.0  # -0 reads 0
 

@@ -4,7 +4,8 @@ A view declares its parameters (Number, Choice, Text) and calls bind() before dr
 key = the parameter's name and bind="query-params". bind() checks what a link asks for: a value that cannot be
 shown is snapped to the nearest allowed one and said so in a note, never silently replaced, and a parameter no
 view knows is dropped from the address bar. Widgets then take their value from the URL (Streamlit's binding)
-or, for a snapped value, from the session.
+or, for a snapped value, from the session. A value chosen on one view is what the next view with a control of
+the same key shows (one k for the app), and the address bar shows what every control shows.
 """
 
 import contextlib
@@ -15,6 +16,7 @@ from typing import Any
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from .format import md
 
@@ -74,7 +76,32 @@ class Text:
     def parse(self, raw: str) -> tuple[str, str | None]:
         if len(raw) <= self.max_chars:
             return raw, None
-        return raw[: self.max_chars], f"?{self.key}= is longer than {self.max_chars} characters, so it is cut there."
+        note = f"The {self.key} in the address was cut to its first {self.max_chars:,} characters."
+        return raw[: self.max_chars], note
+
+
+@dataclass(frozen=True)
+class Stops:
+    """A number that must be one of a slider's stops (all > 0); another is snapped to the nearest on a log scale."""
+
+    key: str
+    default: float
+    stops: Sequence[float]
+
+    def parse(self, raw: str) -> tuple[float, str | None]:
+        try:
+            value = float(raw)
+        except ValueError:
+            value = math.nan
+        if not 0 < value < math.inf:  # nan too
+            return self.default, f"?{self.key}={raw} is not a positive number, so {self.key} is {self.default:g}."
+        nearest = min(self.stops, key=lambda stop: abs(math.log(stop / value)))
+        if math.isclose(nearest, value):
+            return nearest, None
+        return (
+            nearest,
+            f"?{self.key}={raw} is not one of the slider's values, so {self.key} is {nearest:g}, the nearest.",
+        )
 
 
 @dataclass(frozen=True)
@@ -104,7 +131,7 @@ class Several:
         return kept, f"?{self.key}={', '.join(left)} is not one of {options}, so it is left out."
 
 
-Param = Number | Choice | Text | Flag | Several
+Param = Number | Choice | Text | Stops | Flag | Several
 
 
 def parsed(p: Param) -> tuple[Any, str | None] | None:
@@ -119,11 +146,18 @@ def parsed(p: Param) -> tuple[Any, str | None] | None:
 def bind(*params: Param) -> None:
     """Check the URL's values for `params` before their widgets read them; note what had to change."""
     for p in params:
-        value, note = parsed(p) or (None, None)
-        if note is None:
+        got = parsed(p)
+        if got is None:
             continue
-        st.session_state[p.key] = value  # the widget shows it, and writes it to the URL
-        st.warning(md(note), icon=":material/link:")
+        value, note = got
+        raw = st.query_params.get(p.key)
+        # ?model=NET, ?reg=1e-4: the widget knows only "net" and "0.0001"
+        folded = value != raw if isinstance(p, Choice) else isinstance(p, Stops) and f"{value:g}" != raw
+        if note is None and not folded:
+            continue
+        st.session_state[p.key] = value  # the widget shows it, and control() writes it to the URL
+        if note is not None:
+            st.warning(md(note), icon=":material/link:")
 
 
 def hidden() -> frozenset[str]:
@@ -138,11 +172,60 @@ def control(p: Param, draw: Callable[[], Any], label: str = "") -> Any:
     The view's controls are listed, by key and `label`, for the teacher-link builder in the sidebar."""
     bind(p)
     shown_controls()[p.key] = label or p.key
-    if p.key not in hidden():
-        return draw()
-    # In the session too, where the rest of the app reads settings, and where the widget finds it if shown again.
-    st.session_state[p.key] = value = (parsed(p) or (p.default, None))[0]
+    raw = st.query_params.get(p.key)
+    if p.key in hidden():
+        value = (parsed(p) or (p.default, None))[0]
+        st.session_state[p.key] = value  # read by callbacks and the next view, as the widget's would be
+    else:
+        _arrive(p, raw)
+        value = draw()
+    if not isinstance(p, Several):  # a multiselect writes its own repeated ?key=a&key=b
+        _choose(p.key, value, p.default)
     return value
+
+
+def _arrive(p: Param, raw: str | None) -> None:
+    """On a view's first run, a widget new to it does not see the value of another view's widget with the same
+    key: give it what was chosen there (or this view's default), unless the address says otherwise."""
+    page, drawn = get_script_run_ctx().page_script_hash, _held("url_drawn")  # type: ignore[union-attr]
+    first, drawn[p.key] = drawn.get(p.key) != page, page
+    want = _held("url_chosen").get(p.key, p.default)
+    if raw is None and first and (want != p.default or want != st.session_state.get(p.key, want)):
+        st.session_state[p.key] = want
+
+
+def carry(p: Param) -> None:
+    """An app-wide parameter in the address of a view without its control: the next view with one shows it."""
+    if (got := parsed(p)) is not None:
+        _remember(p.key, got[0], p.default)
+
+
+def _held(name: str) -> dict[str, Any]:
+    return st.session_state.setdefault(name, {})
+
+
+def _remember(key: str, value: Any, default: Any) -> bool:
+    """Keep `value` as the session's choice for `key`; False if it is the default, which is no choice."""
+    if value == default:
+        _held("url_chosen").pop(key, None)
+        return False
+    _held("url_chosen")[key] = value
+    return True
+
+
+def _choose(key: str, value: Any, default: Any) -> None:
+    """Keep `value` as the session's choice for `key`, and in the address bar unless it is the default."""
+    if not _remember(key, value, default):
+        return
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    text = text.removesuffix(".0") if isinstance(value, float) else text
+    if st.query_params.get(key) == text:
+        return
+    try:
+        st.query_params[key] = text
+    except StreamlitAPIException:  # bound: Streamlit writes a value set in code only from the widget's second run
+        with get_script_run_ctx().session_state.query_params() as qp:  # type: ignore[union-attr]  # may change on upgrade
+            qp.set_corrected_value(key, text, "string_value")
 
 
 def shown_controls() -> dict[str, str]:

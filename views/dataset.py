@@ -1,18 +1,19 @@
 """Dataset (/): the word list at a glance, and how one word becomes the lecture's bigram examples xs, ys."""
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
+import torch
 
-from bigram_core import BigramError, WordList, bigram_examples
+from bigram_core import BigramError, Vocabulary, WordList, bigram_examples
 from bigram_core.counts import character_counts
 from bigram_core.data import Summary, summarize
 from bigram_core.limits import shown
-from ui import state
-from ui.format import code, md
+from ui import presenter, state, url
+from ui.charts import dataset as charts
+from ui.format import code, count, md
 
 FIRST_ROWS = 10  # the lecture looks at words[:10]
-CHART_HEIGHT = 320
+WORD = "dataset_word"  # the URL's name for the typed word: Breakdown's and Training's `word` is another
 
 
 @state.word_list_cache(max_entries=4)
@@ -21,72 +22,41 @@ def cached_summary(digest: str, _words: WordList) -> Summary:
     return summarize(_words)
 
 
-def fact(label: str, value: str, note: str = "", help: str | None = None) -> None:
+def fact(where, label: str, value: str, note: str = "", help: str | None = None) -> None:
     """A metric whose small grey note (an example word, say) is a caption, not a change up or down."""
-    st.metric(label, value, delta=note or None, delta_color="off", delta_arrow="off", help=help)
+    where.metric(label, value, delta=note or None, delta_color="off", delta_arrow="off", help=help)
 
 
-def characters(n: int) -> str:
-    return f"{n} character" + ("" if n == 1 else "s")
-
-
-def bar_chart(x: list, y: list, xtitle: str, ytitle: str, hover: str) -> go.Figure:
-    """One bar per category x, of height y, in the page's one colour."""
-    fig = go.Figure(go.Bar(x=x, y=y, marker_color="#1f77b4", hovertemplate=hover + "<extra></extra>"))
-    fig.update_layout(
-        height=CHART_HEIGHT,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        xaxis={"type": "category", "title": xtitle},
-        yaxis={"title": ytitle},
-    )
-    return fig
-
-
-words = state.words()
-with st.spinner("Reading the word list…"):  # shows only past half a second: a long uploaded list
-    summary = cached_summary(words.digest, words)
-    N = words.counts  # counted once, then kept on the word list
-vocab = words.vocab
-
-st.title("Dataset")
-st.write(
-    f"The word list the model learns from, **{md(words.name)}**: its size, repeats, lengths and characters, "
-    "and how each word becomes training examples."
-)
-
-row = st.columns(4)
-with row[0]:
-    fact("Words", f"{summary.words:,}")
-with row[1]:
-    fact("Unique words", f"{summary.unique_words:,}")
-with row[2]:
+def figures(s: Summary, words: WordList) -> None:
+    """Eight numbers in two rows: how many words, how many repeat, how long, which characters, how many bigrams."""
+    V = len(words.vocab)
+    most = "—", "no word repeats"
+    if s.most_repeated is not None:
+        (word, times), ties = s.most_repeated, s.most_repeated_ties - 1
+        most = f"{md(shown(word))} ×{times}", f"and {ties:,} more ×{times}" if ties else ""
+    top, bottom = st.columns(4), st.columns(4)
+    fact(top[0], "Words", f"{s.words:,}")
+    fact(top[1], "Unique words", f"{s.unique_words:,}")
     fact(
+        top[2],
         "Repeated words",
-        f"{summary.repeated_words:,}",
-        f"{summary.words - summary.unique_words:,} extra copies",
+        f"{s.repeated_words:,}",
+        f"{s.words - s.unique_words:,} extra copies",
         help="Distinct words that occur more than once. Repeats are kept: each copy adds its bigrams to the counts.",
     )
-with row[3]:
-    if summary.most_repeated is None:
-        fact("Most repeated", "—", "no word repeats")
-    else:
-        word, times = summary.most_repeated
-        ties = summary.most_repeated_ties - 1
-        fact("Most repeated", f"{md(shown(word))} ×{times}", f"and {ties:,} more ×{times}" if ties else "")
-row = st.columns(4)
-with row[0]:
-    fact("Shortest", characters(len(summary.shortest)), md(shown(summary.shortest)))
-with row[1]:
-    fact("Longest", characters(len(summary.longest)), md(shown(summary.longest)))
-with row[2]:
+    fact(top[3], "Most repeated", *most)
+    fact(bottom[0], "Shortest", count(len(s.shortest), "character"), md(shown(s.shortest)))
+    fact(bottom[1], "Longest", count(len(s.longest), "character"), md(shown(s.longest)))
     fact(
+        bottom[2],
         "Vocabulary V",
-        f"{len(vocab)}",
-        f"'.' + {len(vocab) - 1} characters",
-        help=f"In index order: {code(' '.join(vocab.itos))}. '.' (index 0) marks the start and the end of every word.",
+        f"{V}",
+        f"'.' + {V - 1} characters",
+        help=f"In index order: {code(' '.join(words.vocab.itos))}. '.' (index 0) marks the start and the end "
+        "of every word.",
     )
-with row[3]:
     fact(
+        bottom[3],
         "Bigrams",
         f"{words.n_bigrams:,}",
         "training examples",
@@ -94,81 +64,92 @@ with row[3]:
         "its last letter to '.'.",
     )
 
-left, right = st.columns(2)
-with left:
-    st.subheader("Word lengths")
-    lengths = summary.length_counts
-    st.plotly_chart(
-        bar_chart(list(lengths), list(lengths.values()), "length (characters)", "words", "%{y:,} words of length %{x}"),
+
+def distributions(s: Summary, vocab: Vocabulary, N: torch.Tensor) -> None:
+    """Word lengths and character frequencies, side by side."""
+    left, right = st.columns(2)
+    left.subheader("Word lengths")
+    lengths = s.length_counts
+    left.plotly_chart(
+        charts.bars(
+            list(lengths), list(lengths.values()), "length (characters)", "words", "%{y:,} words of length %{x}"
+        ),
         key="lengths",
     )
-with right:
-    st.subheader("Character frequencies")
+    right.subheader("Character frequencies")
     occurrences = character_counts(N)[1:].tolist()  # drop '.': its count is the number of words
     by_frequency = sorted(zip(vocab.itos[1:], occurrences), key=lambda pair: -pair[1])
-    st.plotly_chart(
-        bar_chart(
-            [ch for ch, _ in by_frequency],
-            [n for _, n in by_frequency],
-            "character",
-            "occurrences",
-            "'%{x}' occurs %{y:,} times",
-        ),
-        key="characters",
-    )
-    st.caption(
+    x, y = [ch for ch, _ in by_frequency], [n for _, n in by_frequency]
+    right.plotly_chart(charts.bars(x, y, "character", "occurrences", "'%{x}' occurs %{y:,} times"), key="characters")
+    right.caption(
         "These are the row sums of the count matrix N: every character is followed by exactly one "
         "bigram partner, so row i of N counts each occurrence of character i once."
     )
 
-left, right = st.columns([1, 2], gap="large")
-with left:
-    st.subheader(f"The first {min(FIRST_ROWS, summary.words)} words")
+
+def first_words(words: WordList) -> None:
     first = list(words.words[:FIRST_ROWS])
-    st.dataframe(
-        pd.DataFrame(
-            {"word": [shown(w) for w in first], "length": [len(w) for w in first]},
-            index=pd.RangeIndex(1, len(first) + 1, name="#"),
-        ),
-        height="content",
-    )
-with right:
+    st.subheader(f"The first {len(first)} words")
+    table = {"word": [shown(w) for w in first], "length": [len(w) for w in first]}
+    st.dataframe(pd.DataFrame(table, index=pd.RangeIndex(1, len(first) + 1, name="#")), height="content")
+
+
+def as_examples(words: WordList) -> None:
+    """A typed word wrapped in '.', cut into its bigrams: the inputs xs and labels ys it adds to the data."""
     st.subheader("One word as training examples")
     st.caption(
         "The lecture wraps each word in '.' and reads its consecutive pairs: each pair is one example, "
         "the index of the first character is the input (xs), the index of the second the label (ys)."
     )
-    word = st.text_input(
-        "A word",
-        value=state.default_word("emma"),
-        max_chars=state.MAX_WORD,
-        key="dataset_word",
-        persist_state="session",
-    ).strip()
+    default = state.default_word("emma")
+    with presenter.controls():
+        word = url.control(
+            url.Text(WORD, default, state.MAX_WORD),
+            lambda: st.text_input(
+                "A word", default, max_chars=state.MAX_WORD, key=WORD, bind="query-params", persist_state="session"
+            ),
+            "A word",
+        ).strip()
     if not word:
         st.info("Type a word to see the bigrams it contributes.")
-    else:
-        try:
-            xs, ys = bigram_examples([word], vocab)
-        except BigramError as e:
-            st.error(md(str(e)))
-        else:
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        "bigram": [vocab.itos[x] + vocab.itos[y] for x, y in zip(xs.tolist(), ys.tolist())],
-                        "xs (input)": xs.tolist(),
-                        "ys (label)": ys.tolist(),
-                        "times in the list": N[xs, ys].tolist(),
-                    },
-                    index=pd.RangeIndex(1, len(xs) + 1, name="example"),
-                ),
-            )
-            st.code(f"xs = {xs}\nys = {ys}", language="python")
-            st.caption(f"'{md(word)}' has {len(word)} characters, so it contributes {len(xs)} examples.")
-            st.page_link(
-                "views/breakdown.py",
-                label=f"Score '{md(word)}' bigram by bigram",
-                icon=":material/troubleshoot:",
-                query_params={"word": word},
-            )
+        return
+    vocab = words.vocab
+    try:
+        xs, ys = bigram_examples([word], vocab)
+    except BigramError as e:
+        st.error(md(str(e)))
+        return
+    examples = {
+        "bigram": [vocab.itos[x] + vocab.itos[y] for x, y in zip(xs.tolist(), ys.tolist())],
+        "xs (input)": xs.tolist(),
+        "ys (label)": ys.tolist(),
+        "times in the list": words.counts[xs, ys].tolist(),
+    }
+    st.dataframe(pd.DataFrame(examples, index=pd.RangeIndex(1, len(xs) + 1, name="example")))
+    st.code(f"xs = {xs}\nys = {ys}", language="python")
+    st.caption(f"'{md(word)}' has {len(word)} characters, so it contributes {len(xs)} examples.")
+    st.page_link(
+        "views/breakdown.py",
+        label=f"Score '{md(word)}' bigram by bigram",
+        icon=":material/troubleshoot:",
+        query_params={"word": word},
+    )
+
+
+words = state.words()
+url.keep_only(WORD)
+with st.spinner("Reading the word list…"):  # shows only past half a second: a long uploaded list
+    summary = cached_summary(words.digest, words)
+    N = words.counts  # counted once, then kept on the word list
+st.title("Dataset")
+st.write(
+    f"The word list the model learns from, **{md(words.name)}**: its size, repeats, lengths and characters, "
+    "and how each word becomes training examples."
+)
+figures(summary, words)
+distributions(summary, words.vocab, N)
+left, right = st.columns([1, 2], gap="large")
+with left:
+    first_words(words)
+with right:
+    as_examples(words)

@@ -38,8 +38,8 @@ def current() -> int:
     return number
 
 
-# Previous / the chapter list / Next; ← and → turn the page as well.
-def navigation() -> None:
+# Previous / the chapter list / Next; ← and → turn the page as well. Returns the chapter shown.
+def navigation() -> int:
     number = current()
     prev, pick, nxt = st.columns([1, 4, 1], vertical_alignment="bottom")
     prev.button(
@@ -70,6 +70,7 @@ def navigation() -> None:
         format_func=lambda n: f"Chapter {n} of {LAST}: {CHAPTERS[n - 1].title}",
         on_change=lambda: go(st.session_state["lesson_chapter"]),
     )
+    return number
 
 
 # What the cell finds already defined, and where the lesson defined it.
@@ -91,8 +92,7 @@ def metrics(result: Run, where) -> None:
 def main() -> None:
     words = state.words()
     url.keep_only(CHAPTER.key, SAMPLER.key)
-    url.control(CHAPTER, navigation, "Chapters: the list, Previous and Next")
-    number = current()
+    number = url.control(CHAPTER, navigation, "Chapters: the list, Previous and Next")
     ch = chapter(number)
     st.title(f"{number}. {ch.title}", anchor=False)
     st.write(md(fill(ch.text, words.words)))

@@ -261,11 +261,21 @@ def live_heatmap(
     }
 
 
-# --- layout ----------------------------------------------------------------------------------------------------
+# --- the template of the views' own figures ---------------------------------------------------------------------
 
+COLORS.update(counts=COLORS["loss"], net=COLORS["nll"])  # the two models wherever they are drawn side by side
 MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}  # px: room for a title above, the plot as wide as its column
+CHART_PX = 340  # a line or bar chart in a row of two or three
+HEATMAP_PX = 520  # a V×V heatmap in half the page: square cells as large as the column allows
 
 
-def layout(fig: go.Figure, height: int, **kw) -> go.Figure:
-    """fig at `height` px with the shared margins; `kw` are further layout settings (title, axes, a margin)."""
-    return fig.update_layout({"height": height, "margin": MARGIN} | kw)
+def layout(fig: go.Figure, height: int, title: str = "", **kwargs) -> go.Figure:
+    """fig `height` px tall with the template's narrow margins (room above for a title); kwargs go to
+    update_layout, `margin` merged into the template's."""
+    margin = MARGIN | {"t": 40 if title else 10} | kwargs.pop("margin", {})
+    return fig.update_layout(height=height, title=title, margin=margin, **kwargs)
+
+
+def hover(text: str) -> str:
+    """A plotly hovertemplate showing `text` alone, without the trace's name in a second box."""
+    return text + "<extra></extra>"
