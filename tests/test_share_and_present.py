@@ -101,8 +101,8 @@ def test_a_teacher_link_built_in_the_sidebar_opens_as_chosen(app):
     popover.locator("[data-testid=stMultiSelect] input").click()
     page.get_by_role("option", name="Seed").click()
     page.keyboard.press("Escape")
-    link = popover.locator("code").last
-    page.wait_for_function("(el) => el.innerText.includes('hide=')", arg=link.element_handle())
+    link = popover.locator("code").filter(has_text="hide=")  # the teacher's, drawn once a control is chosen
+    link.wait_for()
     shared = link.inner_text().strip()
     assert re.fullmatch(re.escape(base) + r"/counts\?seed=11&hide=seed", shared), shared
 
