@@ -4,21 +4,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from bigram_core import BigramError, WordList, bigram_examples
+from bigram_core import BigramError, bigram_examples
 from bigram_core.counts import character_counts
-from bigram_core.data import Summary, summarize
 from bigram_core.limits import shown
 from ui import state
 from ui.format import code, md
 
 FIRST_ROWS = 10  # the lecture looks at words[:10]
 CHART_HEIGHT = 320
-
-
-@state.word_list_cache(max_entries=4)
-def cached_summary(digest: str, _words: WordList) -> Summary:
-    """summarize() once per word list: it walks every word, and a user list can have millions."""
-    return summarize(_words)
 
 
 def fact(label: str, value: str, note: str = "", help: str | None = None) -> None:
@@ -44,8 +37,8 @@ def bar_chart(x: list, y: list, xtitle: str, ytitle: str, hover: str) -> go.Figu
 
 words = state.words()
 with st.spinner("Reading the word list…"):  # shows only past half a second: a long uploaded list
-    summary = cached_summary(words.digest, words)
-    N = words.counts  # counted once, then kept on the word list
+    summary = words.summary  # summarised and counted once, then kept on the word list (an upload's in the worker)
+    N = words.counts
 vocab = words.vocab
 
 st.title("Dataset")

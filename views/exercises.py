@@ -11,8 +11,8 @@ from bigram_core.limits import (
     EXERCISE_EXAMPLES,
     MIN_DEV_WORDS,
     NET_TUNING_CELLS,
-    ONE_HOT_CELLS,
     check_table,
+    one_hot_examples,
     sample_examples,
     sample_words,
 )
@@ -25,6 +25,7 @@ from ui.format import code, count, md, num
 COLORS = {"train": "#1f77b4", "dev": "#ff7f0e", "test": "#2ca02c"}
 CHART_HEIGHT = 340
 SAMPLES = 10
+TIMING_REPEATS = 3  # E04's 3 lookups × 2 passes: best of 3 is about a second of CPU on the lecture's list
 
 
 def session_split(digest: str, seed: int, dedupe: bool, words: tuple[str, ...]) -> Split:
@@ -36,7 +37,9 @@ def exercise_words(words: WordList) -> tuple[str, ...]:
     """The words the exercises use: all of them, or a seeded sample whose examples fit the budget."""
     if words.n_bigrams <= EXERCISE_EXAMPLES:
         return words.words
-    return state.session_memo("ex_words", words.digest, lambda: sample_words(words.words, EXERCISE_EXAMPLES))
+    return state.session_memo(
+        "ex_words", words.digest, lambda: sample_words(words.words, EXERCISE_EXAMPLES, lengths=words.lengths)
+    )
 
 
 def orders_text(runs: dict[int, Tuning]) -> str:
@@ -82,7 +85,9 @@ def cached_names(
 @state.word_list_cache(max_entries=4)
 def cached_timings(digest: str, run: int, _W: torch.Tensor, _xs: torch.Tensor, _ys: torch.Tensor) -> dict:
     """Seconds of each lookup, forward and forward+backward; `run` counts the user's "measure again"."""
-    return {backward: time_lookups(_W, _xs, _ys, backward=backward) for backward in (False, True)}
+    return {
+        backward: time_lookups(_W, _xs, _ys, backward=backward, repeats=TIMING_REPEATS) for backward in (False, True)
+    }
 
 
 def strength(model: str, x: float) -> str:
@@ -320,7 +325,7 @@ else:
 
 W, net = state.net_weights()
 every = bigram_examples(used, words.vocab)
-xs, ys = sample_examples(*every, ONE_HOT_CELLS // len(words.vocab))  # the one-hot matrix is B × V floats
+xs, ys = sample_examples(*every, one_hot_examples(len(words.vocab)))
 measured = (
     "every bigram" if len(xs) == len(every[0]) else f"a seeded sample of {len(xs):,} of the {len(every[0]):,} bigrams"
 )
@@ -356,7 +361,8 @@ st.dataframe(
 st.caption(
     "Forward, indexing wins easily. Backward, W[xs] gathers its gradient with an accumulating index_put, "
     "which on a CPU can be slower than the one-hot's matmul; W.index_select(0, xs), the same rows, "
-    "accumulates with index_add and is the fastest both ways. Best of 5 runs; a shared machine is noisy."
+    "accumulates with index_add and is the fastest both ways. "
+    f"Best of {TIMING_REPEATS} runs; a shared machine is noisy."
 )
 
 st.header("E05 · F.cross_entropy instead of the manual softmax")
