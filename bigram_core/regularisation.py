@@ -207,6 +207,16 @@ def matching_k(N: torch.Tensor, P_net: torch.Tensor, ks: Sequence[float] | None 
     return Match(torch.tensor(ks, dtype=torch.float64)[best], kl.gather(0, best[None])[0])
 
 
+def smoothing_vs_reg(
+    N: torch.Tensor, regs: Sequence[float], ks: Sequence[float]
+) -> tuple[RegSweep, Match, torch.Tensor, torch.Tensor]:
+    """The Smoothing view's figures for N (V, V) in one call (so that another process can compute them): the net at
+    every λ of regs (L,), the k matching each, and the counts' NLL along ks (K,) and at each matched k (L,)."""
+    sweep = sweep_reg(N, regs)
+    match = matching_k(N, sweep.net_probs())
+    return sweep, match, smoothing_nll(N, ks), smoothing_nll(N, match.k.tolist())
+
+
 def fake_counts(N: torch.Tensor, reg: float) -> float:
     """The k that λ amounts to when both are large: 2 B λ / V² (626·λ on the lecture's data).
 

@@ -6,10 +6,10 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from bigram_core import SEED, BigramError, parse_bytes
-from bigram_core.data import case_note, fetch_url
+from bigram_core import SEED, BigramError, WordList
+from bigram_core.data import case_note, check_bytes, fetch_url, parse_ready
 
-from . import state, url
+from . import state, url, worker
 from .format import code, count, md, md_with_urls, size
 
 MAX_SEED = 2**53 - 1  # the largest integer a browser's number input holds exactly
@@ -26,8 +26,15 @@ def _load(loader, uploaded: bool = False, linked: bool = False) -> None:
 def _on_upload() -> None:
     upload = st.session_state.get("upload")
     if isinstance(upload, UploadedFile):  # not None (removed) or a DeletedFile (already let go of, below)
-        _load(lambda: parse_bytes(upload.getvalue(), upload.name), uploaded=True, linked=True)
+        _load(lambda: parse_upload(upload.getvalue(), upload.name), uploaded=True, linked=True)
         release(upload)
+
+
+def parse_upload(data: bytes, name: str) -> WordList:
+    """What the bytes alone refuse is refused here; the parse runs in the worker, as a million-line list would hold
+    this process's interpreter for a second."""
+    check_bytes(data, name)
+    return worker.run(parse_ready, data, name)
 
 
 def release(upload: UploadedFile) -> None:

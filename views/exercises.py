@@ -19,7 +19,7 @@ from bigram_core.limits import (
 from bigram_core.ngram import ORDERS, contexts_seen, n_contexts, ngram_counts
 from bigram_core.splits import PARTS, SPLIT_SEED, Split, split
 from bigram_core.tuning import MODELS, STRENGTH, Tuning, tune
-from ui import state
+from ui import state, worker
 from ui.format import code, count, md, num
 
 COLORS = {"train": "#1f77b4", "dev": "#ff7f0e", "test": "#2ca02c"}
@@ -64,7 +64,7 @@ def orders_text(runs: dict[int, Tuning]) -> str:
 @state.word_list_cache(max_entries=32)
 def cached_tuning(digest: str, seed: int, dedupe: bool, order: int, model: str, _split: Split) -> Tuning:
     """A sweep on dev: its key is the word list, the split and the model, not the Split object itself."""
-    return tune(_split, order, model)
+    return worker.run(tune, _split, order, model)
 
 
 @state.word_list_cache(max_entries=16)

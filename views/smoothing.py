@@ -10,14 +10,13 @@ from bigram_core import BigramError, probabilities
 from bigram_core.limits import SMOOTHING_CELLS
 from bigram_core.regularisation import (
     fake_counts,
-    matching_k,
     mean_kl,
     smoothed_probs,
     smoothing_nll,
-    sweep_reg,
+    smoothing_vs_reg,
     uniform_nll,
 )
-from ui import state
+from ui import state, worker
 from ui.charts import matrix_heatmap, next_char_bars
 from ui.format import md, num
 
@@ -42,9 +41,7 @@ def k_text(k: float) -> str:
 @state.word_list_cache(max_entries=8)
 def correspondence(digest: str, regs: tuple[float, ...], ks: tuple[float, ...], _N: torch.Tensor):
     """The net at every λ, the k matching each, and the counts' NLL along ks and at the matched k."""
-    sweep = sweep_reg(_N, regs)
-    match = matching_k(_N, sweep.net_probs())
-    return sweep, match, smoothing_nll(_N, ks), smoothing_nll(_N, match.k.tolist())
+    return worker.run(smoothing_vs_reg, _N, regs, ks)  # a V×V net at every λ: seconds and 100+ MB at V = 200
 
 
 def power(x: float) -> str:
