@@ -72,11 +72,32 @@ def time_lookups(
     return {name: best_time(lambda lookup=lookup: step(lookup), repeats) for name, lookup in LOOKUPS.items()}
 
 
+@dataclass(frozen=True)
+class Lookups:
+    """E04 and E05 on one net W and one set of examples, as the exercises view shows them before any click."""
+
+    forward: dict[str, float]  # seconds of each of LOOKUPS, best of the repeats
+    backward: dict[str, float]  # the same with F.cross_entropy and backward
+    identical: bool  # identical_logits
+    trained: "Overflow"  # the net's own logits through both losses
+
+
+def measure_lookups(W: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor, repeats: int = 5) -> Lookups:
+    """E04's timings and check and E05's losses for W (C, V) and the examples xs, ys (B,), in one call: a worker
+    process computes them for the view."""
+    forward, backward = (time_lookups(W, xs, ys, backward=b, repeats=repeats) for b in (False, True))
+    return Lookups(forward, backward, identical_logits(W, xs), overflow(W, xs, ys, None))
+
+
 def manual_nll(logits: torch.Tensor, ys: torch.Tensor) -> torch.Tensor:
-    """The lecture's loss from logits (B, V) and labels ys (B,): exp -> normalise -> −log p[ys] -> mean."""
+    """The lecture's loss from logits (B, V) and labels ys (B,): exp -> normalise -> −log p[ys] -> mean.
+
+    Only the label's entry of each row is normalised: the same division, number for number, as the lecture's
+    probs = counts / counts.sum(1, keepdim=True) then probs[arange, ys], without a second (B, V) matrix.
+    """
     counts = logits.exp()
-    probs = counts / counts.sum(1, keepdim=True)
-    return -probs[torch.arange(len(ys)), ys].log().mean()
+    p = counts[torch.arange(len(ys)), ys] / counts.sum(1)
+    return -p.log().mean()
 
 
 @dataclass(frozen=True)
@@ -98,14 +119,16 @@ def overflow(W: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor, max_logit: flo
     subtracts each row's maximum before exp, so every exp is ≤ 1 and nothing overflows.
     """
     logits = index_logits(W, xs)
+    largest = float(logits.abs().max())
     if max_logit is not None:
         if not 0 < max_logit < math.inf:
             raise BigramError(f"The largest logit must be a number > 0; got {max_logit}.")
-        if not logits.abs().max() > 0:
+        if not largest > 0:
             raise BigramError("W is all zeros on these examples: there is nothing to scale up.")
-        logits = logits * (max_logit / logits.abs().max())
+        logits *= max_logit / logits.abs().max()  # in place: W[xs] is a copy
+        largest = float(logits.abs().max())
     return Overflow(
-        float(logits.abs().max()),
+        largest,
         float(manual_nll(logits, ys)),
         float(F.cross_entropy(logits, ys)),
         float(manual_nll(logits.double(), ys)),

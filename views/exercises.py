@@ -1,12 +1,13 @@
 """Exercises (/exercises): the lecture's E01–E05, each answered by a measurement on the loaded word list."""
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 import torch
 
 from bigram_core import BigramError, WordList, bigram_examples, probabilities, sample
-from bigram_core.exercises import LOOKUPS, identical_logits, overflow, time_lookups
+from bigram_core.exercises import LOOKUPS, Lookups, measure_lookups, overflow
 from bigram_core.limits import (
     EXERCISE_EXAMPLES,
     MIN_DEV_WORDS,
@@ -83,11 +84,9 @@ def cached_names(
 
 
 @state.word_list_cache(max_entries=4)
-def cached_timings(digest: str, run: int, _W: torch.Tensor, _xs: torch.Tensor, _ys: torch.Tensor) -> dict:
-    """Seconds of each lookup, forward and forward+backward; `run` counts the user's "measure again"."""
-    return {
-        backward: time_lookups(_W, _xs, _ys, backward=backward, repeats=TIMING_REPEATS) for backward in (False, True)
-    }
+def cached_lookups(digest: str, run: int, weights: np.ndarray, _xs: torch.Tensor, _ys: torch.Tensor) -> Lookups:
+    """E04 and E05 on the net `weights` (V, V), in the worker; `run` counts the user's "measure again"."""
+    return worker.run(measure_lookups, torch.from_numpy(weights), _xs, _ys, TIMING_REPEATS)
 
 
 def strength(model: str, x: float) -> str:
@@ -338,14 +337,18 @@ st.write(
 if st.button("Measure again", key="ex_measure", icon=":material/timer:"):
     st.session_state["ex_timing_run"] = st.session_state.get("ex_timing_run", 0) + 1
 with st.spinner("Timing…"):
-    timings = cached_timings(words.digest, st.session_state.get("ex_timing_run", 0), W, xs, ys)
+    try:
+        lookups = cached_lookups(words.digest, st.session_state.get("ex_timing_run", 0), W.detach().numpy(), xs, ys)
+    except BigramError as e:  # the worker could not measure: one sentence in place of E04 and E05
+        st.error(md(str(e)))
+        st.stop()
 cols = st.columns(3)
 cols[0].metric(
     "Logits identical",
-    "yes, bit for bit" if identical_logits(W, xs) else "no",
+    "yes, bit for bit" if lookups.identical else "no",
     help="torch.equal of W[xs], W.index_select(0, xs) and the one-hot product, over every example.",
 )
-forward, backward = timings[False], timings[True]
+forward, backward = lookups.forward, lookups.backward
 cols[1].metric("W[xs] forward", f"{forward['one-hot @ W'] / forward['W[xs]']:.1f}× faster")
 cols[2].metric("W[xs] forward + backward", f"{backward['one-hot @ W'] / backward['W[xs]']:.1f}× the speed")
 st.dataframe(
@@ -370,7 +373,7 @@ st.write(
     "The lecture's loss — exp, normalise, −log p of the label, mean — is `F.cross_entropy(logits, ys)`. "
     "The difference shows with large logits: float32's exp overflows past e^88.7."
 )
-trained = overflow(W, xs, ys, None)  # the net's own logits
+trained = lookups.trained  # the net's own logits
 cols = st.columns(3)
 cols[0].metric("Largest |logit| of the net", num(trained.max_logit, 2))
 cols[1].metric("Manual softmax NLL", num(trained.manual))
@@ -383,7 +386,7 @@ cols[2].metric(
 )
 scale = st.slider("Scale W so the largest |logit| is", 1.0, 200.0, 100.0, step=1.0, format="%.0f", key="ex_max_logit")
 try:
-    big = overflow(W, xs, ys, scale)
+    big = worker.run(overflow, W, xs, ys, scale)
 except BigramError as e:
     st.error(md(str(e)))
 else:
