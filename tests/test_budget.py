@@ -115,3 +115,13 @@ def test_e04_s_one_hot_budget_counts_its_products():
     assert limits.one_hot_examples(27) >= 228_146  # the lecture's every bigram
     assert limits.one_hot_examples(368) * 368**2 <= limits.ONE_HOT_PRODUCTS
     assert limits.one_hot_examples(2) * 2 <= limits.ONE_HOT_CELLS
+
+
+def test_an_upload_the_bytes_refuse_never_reaches_the_worker(monkeypatch):
+    from ui import sidebar, worker
+
+    monkeypatch.setattr(worker, "run", lambda *args: pytest.fail("sent to the worker"))
+    with pytest.raises(BigramError, match=r"^ten\.txt has 10,000,000 lines"):
+        sidebar.parse_upload(b"a\n" * 10_000_000, "ten.txt")
+    with pytest.raises(BigramError, match=r"^u\.txt is UTF-16"):
+        sidebar.parse_upload("emma\n".encode("utf-16"), "u.txt")
