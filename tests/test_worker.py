@@ -39,8 +39,9 @@ def stuck() -> int:
     return sum(itertools.repeat(1, 10**12))
 
 
-def test_a_job_runs_in_another_process_and_returns_its_result():
+def test_a_job_runs_in_another_process_at_a_lower_priority_and_returns_its_result():
     assert worker.run(os.getpid) != os.getpid()
+    assert worker.run(os.nice, 0) == os.nice(0) + worker.NICENESS
     W = torch.randn(27, 27, generator=torch.Generator().manual_seed(1))
     assert torch.equal(worker.run(torch.mul, W, 2.0), W * 2)
     with pytest.raises(BigramError, match=r"^One sentence from the job\.$"):

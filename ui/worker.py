@@ -6,7 +6,8 @@ behind it; and a computation that allocates a lot swells the process the whole c
 fn(*args) in a worker process instead and returns its result:
 
 - one worker (the machine has 2 cores: one for the server, one for heavy work), spawned on first use, so that
-  importing this module, a test or the CLI starts nothing; jobs from many sessions queue for it;
+  importing this module, a test or the CLI starts nothing; jobs from many sessions queue for it. It runs at a
+  lower priority (nice NICENESS): when the cores are busy, the server's reruns come first;
 - a memory limit: the worker's address space may grow MEMORY_LIMIT past its size once torch is imported
   (RLIMIT_AS); an allocation past it fails in the job, which ends with a sentence, and the worker carries on;
 - a CPU limit per job: CPU_LIMIT seconds (RLIMIT_CPU's soft limit, moved up for each job); past it SIGXCPU
@@ -47,6 +48,7 @@ MEMORY_LIMIT = 512 * 2**20  # bytes of address space a job may add: the budgets 
 CPU_LIMIT = 10  # seconds of CPU a job may take: the budgets keep a job near 2 s
 STUCK_LIMIT = 30.0  # seconds a job may run before its worker is ended
 WAIT_LIMIT = 60.0  # seconds a caller waits for its job, queueing included
+NICENESS = 10
 ALLOCATION_FAILED = re.compile(r"can't allocate memory|Cannot allocate memory")
 
 _lock = threading.Lock()  # sessions run in threads of their own: one of them creates the pool
@@ -71,7 +73,10 @@ def _over_time(signum, frame) -> None:
 
 
 def _start(memory_limit: int) -> None:
-    """The worker's initializer: one torch thread, the CPU signal, then the memory limit from its current size."""
+    """The worker's initializer: its priority, one torch thread, the CPU signal, then the memory limit from its
+    current size."""
+    if hasattr(os, "nice"):
+        os.nice(NICENESS)
     torch.set_num_threads(1)
     if resource is not None:
         signal.signal(signal.SIGXCPU, _over_time)
