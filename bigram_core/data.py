@@ -18,7 +18,7 @@ import torch
 from .counts import bigram_counts
 from .errors import BigramError
 from .limits import MAX_LINES
-from .vocab import BOUNDARY, Vocabulary, characters
+from .vocab import BOUNDARY, Vocabulary, characters, pieces
 
 MAX_BYTES = 20 * 1024 * 1024  # 20 MiB: .streamlit/config.toml's server.maxUploadSize = 20, which Streamlit reads as MiB
 # Every model here is a V×V table, and the views draw and train it: at 500 characters the slowest view
@@ -59,7 +59,10 @@ class WordList:
     @cached_property
     def digest(self) -> str:
         """A short fingerprint of the words, for cache keys: equal lists have equal digests."""
-        return hashlib.sha256("\n".join(self.words).encode()).hexdigest()[:16]
+        h = hashlib.sha256()
+        for piece in pieces(self.words, "\n"):  # the digest of "\n".join(words), a piece at a time
+            h.update(piece.encode())
+        return h.hexdigest()[:16]
 
     @cached_property
     def occurrences(self) -> Counter:
@@ -111,7 +114,7 @@ def parse_text(text: str, name: str = "text", nbytes: int | None = None) -> Word
         )
     if not words:
         raise BigramError(f"{name} has no words: it is empty or only blank lines. Put one word per line.")
-    distinct = len(characters("".join(words)))
+    distinct = len(characters(words))
     if distinct > MAX_CHARACTERS:
         raise BigramError(
             f"{name} uses {distinct:,} different characters; Bigram Lab's tables have a row and a column for "

@@ -1,5 +1,6 @@
 """Word lists and the vocabulary: what is accepted, and the sentence each bad input gets."""
 
+import hashlib
 import pickle
 
 import pytest
@@ -7,7 +8,7 @@ import torch
 
 from bigram_core import BigramError, Vocabulary, load_bundled, load_path, parse_bytes, parse_text, vocab
 from bigram_core.data import MAX_CHARACTERS, parse_ready, summarize
-from bigram_core.vocab import characters
+from bigram_core.vocab import characters, pieces
 
 
 def test_vocab_dot_first_then_sorted():
@@ -128,11 +129,19 @@ def test_too_many_different_characters():
         parse_text("\n".join(chars), "many.txt")
 
 
-@pytest.mark.parametrize("text", ["emma\nolivia", "zoë\nrenée\tjosé 日本\ud800", ""])
-def test_the_characters_counted_with_torch_are_the_set_of_them(text, monkeypatch):
-    assert characters(text) == sorted(set(text))
-    monkeypatch.setattr(vocab, "CHUNK", 3)  # a chunk boundary inside the text
-    assert characters(text) == sorted(set(text))
+@pytest.mark.parametrize("words", [["emma", "olivia"], ["zoë", "renée\tjosé", "日本\ud800", "", "x"], []])
+def test_the_characters_counted_with_torch_are_the_set_of_them(words, monkeypatch):
+    assert characters(words) == sorted(set("".join(words)))
+    monkeypatch.setattr(vocab, "CHUNK", 3)  # a chunk boundary inside a word
+    monkeypatch.setattr(vocab, "WORDS_AT_ONCE", 2)  # and pieces of two words
+    assert characters(words) == sorted(set("".join(words)))
+    assert "".join(pieces(words, "\n")) == "\n".join(words)
+
+
+def test_the_digest_is_that_of_the_joined_words(monkeypatch):
+    words = parse_text("emma\nolivia\nava\n")
+    monkeypatch.setattr(vocab, "WORDS_AT_ONCE", 2)
+    assert words.digest == hashlib.sha256(b"emma\nolivia\nava").hexdigest()[:16]
 
 
 def test_a_pickled_list_carries_its_figures_but_not_its_word_counter(lecture):
