@@ -11,9 +11,11 @@ import torch
 
 from .errors import BigramError
 
-# Word lists: a list of the most lines still parses, counts and summarises in about a second of CPU. The lecture's
-# names are 32,033 lines and a large English dictionary ~370,000; a 20 MB file can hold 10 million one-letter lines.
-MAX_LINES = 1_000_000
+# Word lists: every word is a Python string in the server and in its worker while the list is parsed (~200 bytes
+# each with the word counts), so a list of the most lines parses, counts and summarises in about a second of CPU
+# and ~100 MB in each. The lecture's names are 32,033 lines and a large English dictionary ~370,000; a 20 MB file
+# could hold 10 million one-letter lines.
+MAX_LINES = 500_000
 
 # Sampling: a name cut at its maximum length is drawn on to its '.' so the cut does not shift later names.
 SAMPLE_DRAWS = 100_000  # draws past the cut per request
