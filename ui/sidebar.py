@@ -26,19 +26,20 @@ def _load(loader, uploaded: bool = False, linked: bool = False) -> None:
 def _on_upload() -> None:
     upload = st.session_state.get("upload")
     if isinstance(upload, UploadedFile):  # not None (removed) or a DeletedFile (already let go of, below)
-        _load(lambda: parse_upload(upload.getvalue(), upload.name), uploaded=True, linked=True)
-        release(upload)
+        data, name = upload.getvalue(), upload.name
+        release(upload)  # before the parse, which may wait for the worker
+        _load(lambda: parse_upload(data, name), uploaded=True, linked=True)
 
 
 def parse_upload(data: bytes, name: str) -> WordList:
-    """What the bytes alone refuse is refused here; the parse runs in the worker, as a million-line list would hold
-    this process's interpreter for a second."""
+    """What the bytes alone refuse is refused here; the parse runs in the worker: in this process a 500,000-line list
+    would hold the interpreter lock, and every other session, for most of a second."""
     check_bytes(data, name)
     return worker.run(parse_ready, data, name)
 
 
 def release(upload: UploadedFile) -> None:
-    """Drop the upload's bytes from Streamlit's uploaded-file manager once parsed: the parsed list is what the
+    """Drop the upload's bytes from Streamlit's uploaded-file manager once read: the parsed list is what the
     session keeps, and the manager would otherwise hold the file until its session shuts down, which a
     session expired after a disconnect does not always do."""
     ctx = get_script_run_ctx()
