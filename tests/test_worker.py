@@ -10,6 +10,7 @@ import torch
 
 from bigram_core import BigramError, parse_bytes
 from bigram_core.data import parse_ready
+from tests.apptest import assert_clean, open_page
 from ui import worker
 
 
@@ -98,3 +99,33 @@ def test_a_caller_waits_a_bounded_time(monkeypatch):
     assert time.perf_counter() - started < 2
     monkeypatch.setattr(worker, "WAIT_LIMIT", 60.0)
     assert worker.run(sum, [5]) == 5  # after the sleeping job
+
+
+# --- the views when the worker cannot answer ------------------------------------------------------------------
+
+STOPPED = "The server's worker process stopped while computing this (out of memory, or stuck); try again."
+
+
+@pytest.fixture
+def no_worker(monkeypatch):
+    def stopped(*args, **kwargs):
+        raise BigramError(STOPPED)
+
+    monkeypatch.setattr(worker, "run", stopped)
+
+
+@pytest.mark.apptest
+def test_an_upload_the_worker_cannot_parse_is_one_sentence_and_the_list_stays(no_worker):
+    at = open_page("dataset")
+    words = at.session_state["words"]
+    at.sidebar.file_uploader[0].set_value(("mine.txt", b"emma\nolivia\n", "text/plain")).run()
+    assert_clean(at)
+    assert [e.value for e in at.sidebar.error] == [STOPPED] and at.session_state["words"] is words
+
+
+@pytest.mark.apptest
+@pytest.mark.parametrize("page", ["exercises", "smoothing"])
+def test_a_view_whose_figures_the_worker_cannot_compute_says_so_in_a_sentence(no_worker, page):
+    at = open_page(page)
+    assert_clean(at)
+    assert at.error and all(e.value == STOPPED for e in at.error)
