@@ -90,6 +90,12 @@ def test_a_crashed_worker_is_one_sentence_and_the_pool_recovers():
     assert worker.run(sum, [4]) == 4
 
 
+def test_a_pool_another_session_shut_down_is_replaced():
+    pid = worker.run(os.getpid)
+    worker._executor().shutdown(wait=True)  # as a session does that found it broken, between another's two steps
+    assert worker.run(os.getpid) != pid
+
+
 def test_a_caller_waits_a_bounded_time(monkeypatch):
     worker.run(sum, [])  # started
     monkeypatch.setattr(worker, "WAIT_LIMIT", 0.5)

@@ -1,6 +1,6 @@
 """Heavy work of one request, run in a worker process where it cannot stall the other sessions.
 
-Streamlit runs every session's script in a thread of one server process. Pure-Python work (parsing a million-line
+Streamlit runs every session's script in a thread of one server process. Pure-Python work (parsing a 500,000-line
 upload, counting its words) holds the interpreter's lock the whole time, so every other student's rerun waits
 behind it; and a computation that allocates a lot swells the process the whole class shares. run(fn, *args) calls
 fn(*args) in a worker process instead and returns its result:
@@ -44,8 +44,8 @@ if sys.platform.startswith("linux"):
 else:  # Windows has no resource module; macOS does not enforce RLIMIT_AS
     resource = None  # type: ignore[assignment]
 
-MEMORY_LIMIT = 512 * 2**20  # bytes of address space a job may add: the budgets keep a job near 300 MB
-CPU_LIMIT = 10  # seconds of CPU a job may take: the budgets keep a job near 2 s
+MEMORY_LIMIT = 512 * 2**20  # bytes of address space a job may add: the budgets keep a job under ~200 MB resident
+CPU_LIMIT = 10  # seconds of CPU a job may take: the budgets keep a job near 1 s
 STUCK_LIMIT = 30.0  # seconds a job may run before its worker is ended
 WAIT_LIMIT = 60.0  # seconds a caller waits for its job, queueing included
 NICENESS = 10
@@ -81,7 +81,8 @@ def _start(memory_limit: int) -> None:
     if resource is not None:
         signal.signal(signal.SIGXCPU, _over_time)
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        resource.setrlimit(resource.RLIMIT_AS, (address_space() + memory_limit, hard))
+        soft = address_space() + memory_limit
+        resource.setrlimit(resource.RLIMIT_AS, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
 
 
 def _limit_cpu(seconds: int | None) -> None:
@@ -159,17 +160,30 @@ def _discard(pool: concurrent.futures.ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
+def _submit(payload: bytes) -> tuple[concurrent.futures.ProcessPoolExecutor, concurrent.futures.Future]:
+    """The pool and the job's future; a pool that an earlier job broke, or that another session shut down on
+    finding it broken, is replaced first."""
+    pool = _executor()
+    try:
+        return pool, pool.submit(_job, payload, MEMORY_LIMIT, CPU_LIMIT, STUCK_LIMIT)
+    except RuntimeError:  # BrokenProcessPool, or "cannot schedule new futures after shutdown"
+        _discard(pool)
+        pool = _executor()
+        return pool, pool.submit(_job, payload, MEMORY_LIMIT, CPU_LIMIT, STUCK_LIMIT)
+
+
 def run(fn, *args, **kwargs):
     """fn(*args, **kwargs) in the worker process, and its result; fn is a module-level function (it is pickled by
     name). A BigramError from fn is raised as it is; running out of memory or time, a dead worker and a full
     queue each raise a BigramError of one sentence."""
     payload = pickle.dumps((fn, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
-    pool = _executor()
+    pool = None
     try:
-        future = pool.submit(_job, payload, MEMORY_LIMIT, CPU_LIMIT, STUCK_LIMIT)
+        pool, future = _submit(payload)
         return pickle.loads(future.result(timeout=WAIT_LIMIT))
     except BrokenProcessPool:
-        _discard(pool)
+        if pool is not None:
+            _discard(pool)
         raise BigramError(
             "The server's worker process stopped while computing this (out of memory, or stuck); "
             "try again, or with a smaller word list or setting."
