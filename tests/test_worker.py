@@ -6,6 +6,7 @@ import os
 import time
 
 import pytest
+import streamlit as st
 import torch
 
 from bigram_core import BigramError, parse_bytes
@@ -118,6 +119,7 @@ def no_worker(monkeypatch):
         raise BigramError(STOPPED)
 
     monkeypatch.setattr(worker, "run", stopped)
+    st.cache_data.clear()  # figures other tests computed for the bundled list would answer instead
 
 
 @pytest.mark.apptest
