@@ -204,8 +204,8 @@ def cmd_stats(args, words):
         "unique_words": words.unique_words,
         "bigrams": words.n_bigrams,
         "vocab": str(words.vocab),
-        "min_len": min(words.lengths),
-        "max_len": max(words.lengths),
+        "min_len": int(words.lengths.min()),
+        "max_len": int(words.lengths.max()),
     }
     if args.order is not None:
         result |= {"order": args.order, "contexts": contexts_seen(all_counts(args, words))}

@@ -13,7 +13,8 @@ import torch
 
 from .counts import bigram_counts
 from .errors import BigramError
-from .vocab import BOUNDARY, Vocabulary
+from .limits import MAX_LINES
+from .vocab import BOUNDARY, Vocabulary, characters, pieces
 
 MAX_BYTES = 20 * 1024 * 1024  # 20 MiB: .streamlit/config.toml's server.maxUploadSize = 20, which Streamlit reads as MiB
 # Every model here is a V×V table, and the views draw and train it: at 500 characters the slowest view
@@ -33,6 +34,11 @@ class WordList:
     words: tuple[str, ...]
     nbytes: int
 
+    def __reduce__(self):
+        # The words as one string, and the figures already computed: a million words pickle one by one ~5× slower.
+        figures = {k: v for k, v in self.__dict__.items() if k not in ("name", "words", "nbytes")}
+        return _unpickle, (self.name, "\n".join(self.words), len(self.words), self.nbytes, figures)
+
     @cached_property
     def vocab(self) -> Vocabulary:
         return Vocabulary.from_words(self.words)
@@ -45,7 +51,10 @@ class WordList:
     @cached_property
     def digest(self) -> str:
         """A short fingerprint of the words, for cache keys: equal lists have equal digests."""
-        return hashlib.sha256("\n".join(self.words).encode()).hexdigest()[:16]
+        h = hashlib.sha256()
+        for piece in pieces(self.words, "\n"):  # the digest of "\n".join(words), a piece at a time
+            h.update(piece.encode())
+        return h.hexdigest()[:16]
 
     @cached_property
     def occurrences(self) -> Counter:
@@ -64,15 +73,27 @@ class WordList:
     @property
     def n_bigrams(self) -> int:
         """len(word) + 1 bigrams per word: the start, each inner pair, the end."""
-        return sum(map(len, self.words)) + len(self.words)
+        return int(self.lengths.sum()) + len(self.words)
 
-    @property
-    def lengths(self) -> list[int]:
-        return [len(w) for w in self.words]
+    @cached_property
+    def lengths(self) -> np.ndarray:
+        """The length of each word, (W,) int64."""
+        return np.fromiter(map(len, self.words), dtype=np.int64, count=len(self.words))
+
+    @cached_property
+    def summary(self) -> "Summary":
+        return summarize(self)
+
+
+def _unpickle(name: str, joined: str, n: int, nbytes: int, figures: dict) -> WordList:
+    words = WordList(name, tuple(joined.split("\n")) if n else (), nbytes)
+    words.__dict__.update(figures)
+    return words
 
 
 def parse_text(text: str, name: str = "text", nbytes: int | None = None) -> WordList:
     """Validate `text` (one word per line) into a WordList; errors name the line."""
+    _check_lines(text.count("\n") + (not text.endswith("\n")), name)  # before a single word is built
     text = unicodedata.normalize("NFC", text.removeprefix("\ufeff"))
     # Lines end at \n or \r\n only: splitlines() would also cut at \f, \v, \x1c-\x1e, U+0085, U+2028, U+2029.
     lines = text.split("\n")
@@ -85,13 +106,22 @@ def parse_text(text: str, name: str = "text", nbytes: int | None = None) -> Word
         )
     if not words:
         raise BigramError(f"{name} has no words: it is empty or only blank lines. Put one word per line.")
-    characters = len(set("".join(words)))
-    if characters > MAX_CHARACTERS:
+    distinct = len(characters(words))
+    if distinct > MAX_CHARACTERS:
         raise BigramError(
-            f"{name} uses {characters:,} different characters; Bigram Lab's tables have a row and a column for "
+            f"{name} uses {distinct:,} different characters; Bigram Lab's tables have a row and a column for "
             f"each, so a word list may use at most {MAX_CHARACTERS:,} (the lecture's names use 26)."
         )
     return WordList(name, tuple(words), len(text.encode()) if nbytes is None else nbytes)
+
+
+def parse_ready(data: bytes, name: str = "upload") -> WordList:
+    """parse_bytes, with what the views read of every list computed (digest, vocabulary, counts, lengths,
+    summary): a process that parses for another hands these over with the list, in the same pickle."""
+    words = parse_bytes(data, name)
+    for figure in ("digest", "vocab", "counts", "lengths", "summary"):
+        getattr(words, figure)
+    return words
 
 
 def case_note(words: WordList) -> str | None:
@@ -106,8 +136,16 @@ def case_note(words: WordList) -> str | None:
     )
 
 
-def parse_bytes(data: bytes, name: str = "upload", max_bytes: int = MAX_BYTES) -> WordList:
-    """Decode `data` as UTF-8 (a byte-order mark and Windows line endings are fine) and validate it."""
+def _check_lines(lines: int, name: str) -> None:
+    if lines > MAX_LINES:
+        raise BigramError(
+            f"{name} has {lines:,} lines, more than the {MAX_LINES:,} a word list may have: every view works "
+            f"through its words one by one (the lecture's names are 32,033 lines). Use part of the list."
+        )
+
+
+def check_bytes(data: bytes, name: str = "upload", max_bytes: int = MAX_BYTES) -> None:
+    """Refuse, with a sentence, what the bytes alone tell: too large, too many lines, UTF-16, a NUL byte."""
     if len(data) > max_bytes:
         raise BigramError(f"{name} is {size_text(len(data))}, over the {size_text(max_bytes)} limit for a word list.")
     if data.startswith(UTF16_BOMS):
@@ -117,6 +155,12 @@ def parse_bytes(data: bytes, name: str = "upload", max_bytes: int = MAX_BYTES) -
         raise BigramError(
             f"{name} has a NUL byte on line {line}: it looks like a binary file or UTF-16 text, not a UTF-8 word list."
         )
+    _check_lines(data.count(b"\n") + (not data.endswith(b"\n")), name)
+
+
+def parse_bytes(data: bytes, name: str = "upload", max_bytes: int = MAX_BYTES) -> WordList:
+    """Decode `data` as UTF-8 (a byte-order mark and Windows line endings are fine) and validate it."""
+    check_bytes(data, name, max_bytes)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -177,16 +221,17 @@ class Summary:
 
 
 def summarize(words: WordList) -> Summary:
-    """The Summary of `words`: what the dataset view shows about a list."""
-    # numpy over the lengths: a 20 MB upload has 10 million words, and Python loops over them take seconds
-    lengths = np.fromiter(map(len, words.words), dtype=np.int64, count=len(words.words))
+    """The Summary of `words`: what the dataset view shows about a list (WordList.summary keeps it)."""
+    lengths = words.lengths  # numpy: a list may have a million words
     values, counts = np.unique(lengths, return_counts=True)
-    top = max(words.duplicates.values(), default=0)
-    tied = [w for w, c in words.duplicates.items() if c == top]  # Counter keeps first-occurrence order
+    occurrences = Counter(words.words)  # not kept on the list: a million distinct words take ~100 MB
+    duplicates = [(w, c) for w, c in occurrences.items() if c > 1]
+    top = max((c for _, c in duplicates), default=0)
+    tied = [w for w, c in duplicates if c == top]  # Counter keeps first-occurrence order
     return Summary(
         words=len(words.words),
-        unique_words=words.unique_words,
-        repeated_words=len(words.duplicates),
+        unique_words=len(occurrences),
+        repeated_words=len(duplicates),
         most_repeated=(tied[0], top) if tied else None,
         most_repeated_ties=len(tied),
         shortest=words.words[int(lengths.argmin())],  # argmin and argmax: the first of the extreme length

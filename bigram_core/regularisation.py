@@ -196,7 +196,7 @@ def matching_k(N: torch.Tensor, P_net: torch.Tensor, ks: Sequence[float] | None 
     ks = k_grid() if ks is None else ks
     V = N.shape[0]
     log_net = P_net.double().log()  # (L, V, V)
-    chunk = max(1, 2**21 // V**2)  # k's per batch: about 16 MB of float64 at a time
+    chunk = max(1, 2**18 // V**2)  # k's per batch: 2 MB of float64 (16 MB batches fragmented the heap, +250 MB)
     parts = []
     for i in range(0, len(ks), chunk):
         P = smoothed_probs(N, ks[i : i + chunk])  # (c, V, V)
@@ -229,7 +229,8 @@ class Correspondence:
 
 
 def correspondence(N: torch.Tensor, regs: Sequence[float], ks: Sequence[float]) -> Correspondence:
-    """sweep_reg over regs, matching_k for each λ, and smoothing_nll along ks and at the matching ks."""
+    """sweep_reg over regs, matching_k for each λ, and smoothing_nll along ks and at the matching ks: the
+    Smoothing view's figures for N (V, V) in one call, so that another process can compute them."""
     sweep = sweep_reg(N, regs)
     match = matching_k(N, sweep.net_probs())
     return Correspondence(sweep, match, smoothing_nll(N, ks), smoothing_nll(N, match.k.tolist()))

@@ -5,8 +5,9 @@ import string
 import pytest
 import torch
 
+import bigram_core.data as data
 import bigram_core.limits as limits
-from bigram_core import dataset_nll, load_bundled, parse_text, probabilities
+from bigram_core import BigramError, dataset_nll, load_bundled, parse_bytes, parse_text, probabilities
 from bigram_core.limits import sample_examples, sample_words, shown
 from bigram_core.ngram import context_slice, ngram_counts, sparse_counts, sparse_nll, sparse_slice
 from tests.apptest import assert_clean, open_page
@@ -99,3 +100,28 @@ def test_one_long_word_is_not_sent_whole():
     sent = " ".join(str(m.value) + str(getattr(m.proto, "delta", "")) for m in at.metric)
     assert word not in sent and "(100,000 characters)" in sent
     assert word not in at.dataframe[0].value["word"].tolist()
+
+
+def test_a_list_of_more_lines_than_the_budget_is_refused_before_it_is_parsed(monkeypatch):
+    assert len(parse_bytes(b"a\n" * limits.MAX_LINES).words) == limits.MAX_LINES  # a last newline is no line
+    with pytest.raises(BigramError, match=r"^big\.txt has 500,001 lines, more than the 500,000 a word list may have"):
+        parse_bytes(b"a\n" * limits.MAX_LINES + b"b", "big.txt")
+    monkeypatch.setattr(data, "unicodedata", None)  # the parse starts with unicodedata.normalize
+    with pytest.raises(BigramError, match=r"^ten\.txt has 10,000,000 lines"):
+        parse_bytes(b"a\n" * 10_000_000, "ten.txt")
+
+
+def test_e04_s_one_hot_budget_counts_its_products():
+    assert limits.one_hot_examples(27) >= 228_146  # the lecture's every bigram
+    assert limits.one_hot_examples(368) * 368**2 <= limits.ONE_HOT_PRODUCTS
+    assert limits.one_hot_examples(2) * 2 <= limits.ONE_HOT_CELLS
+
+
+def test_an_upload_the_bytes_refuse_never_reaches_the_worker(monkeypatch):
+    from ui import sidebar, worker
+
+    monkeypatch.setattr(worker, "run", lambda *args: pytest.fail("sent to the worker"))
+    with pytest.raises(BigramError, match=r"^ten\.txt has 10,000,000 lines"):
+        sidebar.parse_upload(b"a\n" * 10_000_000, "ten.txt")
+    with pytest.raises(BigramError, match=r"^u\.txt is UTF-16"):
+        sidebar.parse_upload("emma\n".encode("utf-16"), "u.txt")

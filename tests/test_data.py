@@ -1,9 +1,14 @@
 """Word lists and the vocabulary: what is accepted, and the sentence each bad input gets."""
 
-import pytest
+import hashlib
+import pickle
 
-from bigram_core import BigramError, Vocabulary, load_bundled, load_path, parse_bytes, parse_text
-from bigram_core.data import MAX_CHARACTERS, summarize
+import pytest
+import torch
+
+from bigram_core import BigramError, Vocabulary, load_bundled, load_path, parse_bytes, parse_text, vocab
+from bigram_core.data import MAX_CHARACTERS, parse_ready, summarize
+from bigram_core.vocab import characters, pieces
 
 
 def test_vocab_dot_first_then_sorted():
@@ -122,3 +127,28 @@ def test_too_many_different_characters():
     assert len(parse_text("\n".join(chars[:-1])).vocab) == MAX_CHARACTERS + 1  # '.' and 500: the most there can be
     with pytest.raises(BigramError, match=r"^many\.txt uses 501 different characters; .* at most 500 "):
         parse_text("\n".join(chars), "many.txt")
+
+
+@pytest.mark.parametrize("words", [["emma", "olivia"], ["zoë", "renée\tjosé", "日本\ud800", "", "x"], []])
+def test_the_characters_counted_with_torch_are_the_set_of_them(words, monkeypatch):
+    assert characters(words) == sorted(set("".join(words)))
+    monkeypatch.setattr(vocab, "CHUNK", 3)  # a chunk boundary inside a word
+    monkeypatch.setattr(vocab, "WORDS_AT_ONCE", 2)  # and pieces of two words
+    assert characters(words) == sorted(set("".join(words)))
+    assert "".join(pieces(words, "\n")) == "\n".join(words)
+
+
+def test_the_digest_is_that_of_the_joined_words(monkeypatch):
+    words = parse_text("emma\nolivia\nava\n")
+    monkeypatch.setattr(vocab, "WORDS_AT_ONCE", 2)
+    assert words.digest == hashlib.sha256(b"emma\nolivia\nava").hexdigest()[:16]
+
+
+def test_a_pickled_list_carries_its_figures_but_not_its_word_counter(lecture):
+    words = parse_text("emma\nbob\nemma\n\nzoë\n", "mine.txt")
+    words.counts, words.summary, words.unique_words  # noqa: B018 -- computed, so kept on the list
+    copy = pickle.loads(pickle.dumps(words))
+    assert copy == words and copy.words == ("emma", "bob", "emma", "zoë") and copy.nbytes == words.nbytes
+    assert torch.equal(copy.__dict__["counts"], words.counts) and copy.__dict__["summary"] == summarize(words)
+    assert "occurrences" not in parse_ready(b"emma\nemma\n").__dict__  # a million words' Counter: ~100 MB
+    assert pickle.loads(pickle.dumps(lecture)).words == lecture.words

@@ -8,7 +8,15 @@ import torch.nn.functional as F
 
 from bigram_core import BigramError, fit, init_weights
 from bigram_core.counts import bigram_examples
-from bigram_core.exercises import LOOKUPS, identical_logits, manual_nll, onehot_logits, overflow, time_lookups
+from bigram_core.exercises import (
+    LOOKUPS,
+    identical_logits,
+    manual_nll,
+    measure_lookups,
+    onehot_logits,
+    overflow,
+    time_lookups,
+)
 from bigram_core.ngram import ngram_examples
 
 
@@ -77,3 +85,27 @@ def test_overflow_bad_input(lecture_net):
             overflow(W, xs, ys, bad)
     with pytest.raises(BigramError, match="all zeros"):
         overflow(torch.zeros(27, 27), xs, ys)
+
+
+@pytest.mark.parametrize("scale", [1.0, 100.0])
+def test_the_manual_loss_normalises_the_labels_entries_as_the_lecture_normalises_every_row(lecture_net, scale):
+    W, xs, ys = lecture_net
+    for logits in (W[xs] * scale, (W[xs] * scale).double()):
+        counts = logits.exp()
+        probs = counts / counts.sum(1, keepdim=True)  # the lecture's (B, V) matrix
+        lecture_loss = -probs[torch.arange(len(ys)), ys].log().mean()
+        torch.testing.assert_close(manual_nll(logits, ys), lecture_loss, rtol=0, atol=0, equal_nan=True)
+
+
+def test_the_views_e04_and_e05_figures_one_measurement_at_a_time(lecture_net):
+    W, xs, ys = lecture_net
+    calls = []
+
+    def run(fn, *args):
+        calls.append(fn.__name__)
+        return fn(*args)
+
+    figures = measure_lookups(W, xs[:5000], ys[:5000], repeats=1, run=run)
+    assert calls == ["time_lookups"] * 6 + ["identical_logits", "overflow"]  # each a worker job of its own
+    assert list(figures.forward) == list(figures.backward) == list(LOOKUPS)
+    assert figures.identical and figures.trained == overflow(W, xs[:5000], ys[:5000], None)

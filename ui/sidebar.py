@@ -6,11 +6,11 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from bigram_core import SEED, BigramError, parse_bytes
-from bigram_core.data import case_note
+from bigram_core import SEED, BigramError, WordList
+from bigram_core.data import case_note, check_bytes, parse_ready
 from bigram_core.fetch import fetch_url
 
-from . import presenter, state, url
+from . import presenter, state, url, worker
 from .format import code, count, md, md_with_urls, size
 
 MAX_SEED = 2**53 - 1  # the largest integer a browser's number input holds exactly
@@ -28,12 +28,20 @@ def _load(loader, uploaded: bool = False, linked: bool = False) -> None:
 def _on_upload() -> None:
     upload = st.session_state.get("upload")
     if isinstance(upload, UploadedFile):  # not None (removed) or a DeletedFile (already let go of, below)
-        _load(lambda: parse_bytes(upload.getvalue(), upload.name), uploaded=True, linked=True)
-        release(upload)
+        data, name = upload.getvalue(), upload.name
+        release(upload)  # before the parse, which may wait for the worker
+        _load(lambda: parse_upload(data, name), uploaded=True, linked=True)
+
+
+def parse_upload(data: bytes, name: str) -> WordList:
+    """What the bytes alone refuse is refused here; the parse runs in the worker: in this process a 500,000-line list
+    would hold the interpreter lock, and every other session, for most of a second."""
+    check_bytes(data, name)
+    return worker.run(parse_ready, data, name)
 
 
 def release(upload: UploadedFile) -> None:
-    """Drop the upload's bytes from Streamlit's uploaded-file manager once parsed: the parsed list is what the
+    """Drop the upload's bytes from Streamlit's uploaded-file manager once read: the parsed list is what the
     session keeps, and the manager would otherwise hold the file until its session shuts down, which a
     session expired after a disconnect does not always do."""
     ctx = get_script_run_ctx()

@@ -6,7 +6,7 @@ import torch
 
 from bigram_core import BigramError, Vocabulary, WordList, bigram_examples
 from bigram_core.counts import character_counts
-from bigram_core.data import Summary, summarize
+from bigram_core.data import Summary
 from bigram_core.limits import shown
 from ui import presenter, state, url
 from ui.charts import dataset as charts
@@ -14,12 +14,6 @@ from ui.format import code, count, md
 
 FIRST_ROWS = 10  # the lecture looks at words[:10]
 WORD = "dataset_word"  # the URL's name for the typed word: Breakdown's and Training's `word` is another
-
-
-@state.word_list_cache(max_entries=4)
-def cached_summary(digest: str, _words: WordList) -> Summary:
-    """summarize() once per word list: it walks every word, and a user list can have millions."""
-    return summarize(_words)
 
 
 def fact(where, label: str, value: str, note: str = "", help: str | None = None) -> None:
@@ -139,8 +133,8 @@ def as_examples(words: WordList) -> None:
 words = state.words()
 url.keep_only(WORD)
 with st.spinner("Reading the word list…"):  # shows only past half a second: a long uploaded list
-    summary = cached_summary(words.digest, words)
-    N = words.counts  # counted once, then kept on the word list
+    summary = words.summary  # summarised and counted once, then kept on the word list (an upload's in the worker)
+    N = words.counts
 st.title("Dataset")
 st.write(
     f"The word list the model learns from, **{md(words.name)}**: its size, repeats, lengths and characters, "

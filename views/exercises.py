@@ -1,24 +1,25 @@
 """Exercises (/exercises): the lecture's E01–E05, each answered by a measurement on the loaded word list."""
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 import torch
 
 from bigram_core import BigramError, WordList, bigram_examples, probabilities, sample
-from bigram_core.exercises import LOOKUPS, identical_logits, overflow, time_lookups
+from bigram_core.exercises import LOOKUPS, Lookups, measure_lookups, overflow
 from bigram_core.limits import (
     EXERCISE_EXAMPLES,
     MIN_DEV_WORDS,
     NET_TUNING_CELLS,
-    ONE_HOT_CELLS,
     check_table,
+    one_hot_examples,
     sample_examples,
     sample_words,
 )
 from bigram_core.ngram import ORDERS, contexts_seen, n_contexts, ngram_counts
 from bigram_core.splits import PARTS, SPLIT_SEED, Split, split
 from bigram_core.tuning import MODELS, STRENGTH, Tuning, tune
-from ui import presenter, state, url
+from ui import presenter, state, url, worker
 from ui.charts.exercises import orders_chart, sweep_chart
 from ui.format import code, count, md, num
 
@@ -29,6 +30,7 @@ COMPARED = url.Several("orders", (2, 3, 4), ORDERS)
 TUNED = url.Choice("tune", "counts", MODELS)
 TUNE_ORDER = url.Number("tune_order", 3, ORDERS[0], ORDERS[-1], integer=True)
 MAX_LOGIT = url.Number("max_logit", 100.0, 1.0, 200.0)
+TIMING_REPEATS = 2  # 3 lookups × 2 passes on the lecture's 228,146 examples: best of 2 keeps a click near 0.6 s
 
 
 def session_split(digest: str, seed: int, dedupe: bool, words: tuple[str, ...]) -> Split:
@@ -40,7 +42,9 @@ def exercise_words(words: WordList) -> tuple[str, ...]:
     """The words the exercises use: all of them, or a seeded sample whose examples fit the budget."""
     if words.n_bigrams <= EXERCISE_EXAMPLES:
         return words.words
-    return state.session_memo("ex_words", words.digest, lambda: sample_words(words.words, EXERCISE_EXAMPLES))
+    return state.session_memo(
+        "ex_words", words.digest, lambda: sample_words(words.words, EXERCISE_EXAMPLES, lengths=words.lengths)
+    )
 
 
 def orders_text(runs: dict[int, Tuning]) -> str:
@@ -65,7 +69,7 @@ def orders_text(runs: dict[int, Tuning]) -> str:
 @state.word_list_cache(max_entries=32)
 def cached_tuning(digest: str, seed: int, dedupe: bool, order: int, model: str, _split: Split) -> Tuning:
     """A sweep on dev: its key is the word list, the split and the model, not the Split object itself."""
-    return tune(_split, order, model)
+    return worker.run(tune, _split, order, model)
 
 
 @state.word_list_cache(max_entries=16)
@@ -84,9 +88,9 @@ def cached_names(
 
 
 @state.word_list_cache(max_entries=4)
-def cached_timings(digest: str, run: int, _W: torch.Tensor, _xs: torch.Tensor, _ys: torch.Tensor) -> dict:
-    """Seconds of each lookup, forward and forward+backward; `run` counts the user's "measure again"."""
-    return {backward: time_lookups(_W, _xs, _ys, backward=backward) for backward in (False, True)}
+def cached_lookups(digest: str, run: int, weights: np.ndarray, _xs: torch.Tensor, _ys: torch.Tensor) -> Lookups:
+    """E04 and E05 on the net `weights` (V, V), in the worker; `run` counts the user's "measure again"."""
+    return measure_lookups(torch.from_numpy(weights), _xs, _ys, TIMING_REPEATS, run=worker.run)
 
 
 def strength(model: str, x: float) -> str:
@@ -260,7 +264,7 @@ def e03_tuning(parts: Split, settings: tuple) -> None:
         )
 
 
-def e04_lookup(W: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor, measured: str, net: str, digest: str) -> None:
+def e04_lookup(W: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor, measured: str, net: str, digest: str) -> Lookups:
     st.header("E04 · Index rows instead of multiplying by one-hots")
     st.write(
         f"`F.one_hot(xs) @ W` multiplies {len(xs):,} one-hot rows by W only to copy row xs of W: `W[xs]` copies "
@@ -269,14 +273,18 @@ def e04_lookup(W: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor, measured: st
     if st.button("Measure again", key="ex_measure", icon=":material/timer:"):
         st.session_state["ex_timing_run"] = st.session_state.get("ex_timing_run", 0) + 1
     with st.spinner("Timing…"):
-        timings = cached_timings(digest, st.session_state.get("ex_timing_run", 0), W, xs, ys)
+        try:
+            lookups = cached_lookups(digest, st.session_state.get("ex_timing_run", 0), W.detach().numpy(), xs, ys)
+        except BigramError as e:  # the worker could not measure: one sentence in place of E04 and E05
+            st.error(md(str(e)))
+            st.stop()
     cols = st.columns(3)
     cols[0].metric(
         "Logits identical",
-        "yes, bit for bit" if identical_logits(W, xs) else "no",
+        "yes, bit for bit" if lookups.identical else "no",
         help="torch.equal of W[xs], W.index_select(0, xs) and the one-hot product, over every example.",
     )
-    forward, backward = timings[False], timings[True]
+    forward, backward = lookups.forward, lookups.backward
     cols[1].metric("W[xs] forward", f"{forward['one-hot @ W'] / forward['W[xs]']:.1f}× faster")
     cols[2].metric("W[xs] forward + backward", f"{backward['one-hot @ W'] / backward['W[xs]']:.1f}× the speed")
     st.dataframe(
@@ -292,17 +300,19 @@ def e04_lookup(W: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor, measured: st
     st.caption(
         "Forward, indexing wins easily. Backward, W[xs] gathers its gradient with an accumulating index_put, "
         "which on a CPU can be slower than the one-hot's matmul; W.index_select(0, xs), the same rows, "
-        "accumulates with index_add and is the fastest both ways. Best of 5 runs; a shared machine is noisy."
+        "accumulates with index_add and is the fastest both ways. "
+        f"Best of {TIMING_REPEATS} runs; a shared machine is noisy."
     )
+    return lookups
 
 
-def e05_cross_entropy(W: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor) -> None:
+def e05_cross_entropy(W: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor, lookups: Lookups) -> None:
     st.header("E05 · F.cross_entropy instead of the manual softmax")
     st.write(
         "The lecture's loss — exp, normalise, −log p of the label, mean — is `F.cross_entropy(logits, ys)`. "
         "The difference shows with large logits: float32's exp overflows past e^88.7."
     )
-    trained = overflow(W, xs, ys, None)  # the net's own logits
+    trained = lookups.trained  # the net's own logits
     cols = st.columns(3)
     cols[0].metric("Largest |logit| of the net", num(trained.max_logit, 2))
     cols[1].metric("Manual softmax NLL", num(trained.manual))
@@ -318,7 +328,7 @@ def e05_cross_entropy(W: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor) -> No
         MAX_LOGIT, st.slider, label, MAX_LOGIT.lo, MAX_LOGIT.hi, MAX_LOGIT.default, step=1.0, format="%.0f"
     )
     try:
-        big = overflow(W, xs, ys, scale)
+        big = worker.run(overflow, W, xs, ys, scale)
     except BigramError as e:
         st.error(md(str(e)))
         return
@@ -352,9 +362,9 @@ e02_split(parts)
 e03_tuning(parts, settings)
 W, net = state.net_weights()
 every = bigram_examples(used, words.vocab)
-xs, ys = sample_examples(*every, ONE_HOT_CELLS // len(words.vocab))  # the one-hot matrix is B × V floats
+xs, ys = sample_examples(*every, one_hot_examples(len(words.vocab)))
 measured = (
     "every bigram" if len(xs) == len(every[0]) else f"a seeded sample of {len(xs):,} of the {len(every[0]):,} bigrams"
 )
-e04_lookup(W, xs, ys, measured, net, words.digest)
-e05_cross_entropy(W, xs, ys)
+lookups = e04_lookup(W, xs, ys, measured, net, words.digest)
+e05_cross_entropy(W, xs, ys, lookups)

@@ -15,7 +15,7 @@ from bigram_core.regularisation import (
     smoothing_nll,
     uniform_nll,
 )
-from ui import presenter, state, tables, url
+from ui import presenter, state, tables, url, worker
 from ui.charts import smoothing as charts
 from ui.format import md, num, significant
 
@@ -27,7 +27,7 @@ ROW = "smoothing_row"
 
 @state.word_list_cache(max_entries=8)
 def cached(digest: str, regs: tuple[float, ...], ks: tuple[float, ...], _N: torch.Tensor) -> Correspondence:
-    return correspondence(_N, regs, ks)
+    return worker.run(correspondence, _N, regs, ks)  # a V×V net at every λ: seconds and 100+ MB at V = 200
 
 
 def settings(vocab: Vocabulary) -> tuple[float, float, str]:
