@@ -17,7 +17,7 @@ from bigram_core import Vocabulary
 COLORS = {"loss": "#1f77b4", "nll": "#ff7f0e", "reference": "#2ca02c", "mark": "#d62728", "bar": "#9ecae1"}
 FONT = 14  # px: axis titles and labels, readable on a projector
 LOSS_CURVE_PX = 330
-LIVE_HEATMAP_ROW_PX = 9
+LIVE_HEATMAP_ROW_PX = 12  # px: a row holds its 10 px label without touching the next
 
 
 def matrix_heatmap(
@@ -228,7 +228,7 @@ def live_heatmap(
             value: (Z if raw is None else raw).flatten().numpy(),
         }
     )
-    axis = {"labelFontSize": FONT - 3, "labelAngle": 0, "titleFontSize": FONT, "labelOverlap": False}
+    axis = {"labelFontSize": FONT - 4, "labelAngle": 0, "titleFontSize": FONT, "labelOverlap": False}
     return {
         "datasets": {"cells": cells},
         "data": {"name": "cells"},
