@@ -1,6 +1,6 @@
 """Core speed, measured in one run so the figures compare as ratios (not a test: machines are noisy).
 
-Targets (issue 2): counting >= 200x faster than the lecture's loop; 100 lecture steps >= 400x faster
+Targets: counting >= 200x faster than the lecture's loop; 100 lecture steps >= 400x faster
 than the one-hot path; >= 5,000 fast steps/s.    Usage: python -m benchmarks.bench_core [WORDS.txt]
 """
 

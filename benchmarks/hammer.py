@@ -1,4 +1,4 @@
-"""One student hammers the worst valid inputs; does anyone else notice? (issue 14)
+"""One student hammers the worst valid inputs; does anyone else notice?
 
 Starts the app (harness/st_server.py) and replays, as websocket clients of Streamlit's own protocol
 (harness/st_client.py), the inputs that used to stall a class server:
@@ -36,7 +36,7 @@ def chars(n: int) -> list[str]:
 
 
 def lists() -> dict[str, bytes]:
-    """The worst valid inputs of issue 14, each a word list as bytes."""
+    """The worst valid inputs of a word list, each a word list as bytes."""
     rng = random.Random(0)
     c93 = [chr(c) for c in range(33, 127) if chr(c) != "."]  # 93 printable ASCII characters
     c199, c367, c500 = chars(199), chars(367), chars(500)

@@ -125,7 +125,7 @@ def test_bad_files_exit_2(cli, tmp_path):
         assert code == 2 and err.startswith("error: ") and err.count("\n") == 1, name
 
 
-# Issue 4, the lecture's exercises: --order, evaluate --split, tune. Without them every output is as above.
+# The lecture's exercises: --order, evaluate --split, tune. Without them every output is as above.
 
 
 def test_order_2_is_the_default_exactly(cli, lecture):

@@ -1,4 +1,4 @@
-"""Issue 15 in the browser: a path deeper than a view opens the view; a refused upload leaves the uploader open.
+"""In the browser: a path deeper than a view opens the view; a refused upload leaves the uploader open.
 
 The real server on 127.0.0.1 (started as `streamlit run app.py`), driven in Debian's headless chromium.
 """
