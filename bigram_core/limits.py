@@ -46,6 +46,7 @@ SERVER_NAME_LENGTH = 100  # a longer cut only widens the trace
 # Seeds, as (lowest, highest).
 CLI_SEEDS = (-(2**63), 2**64 - 1)  # what torch.Generator.manual_seed accepts
 SERVER_SEEDS = (0, 2**53 - 1)  # a browser's number input holds integers exactly up to 2**53 - 1
+SERVER_SPLIT_SEEDS = (0, 2**32 - 1)  # random.Random takes any integer; the page offers 32-bit ones
 
 # Sampling: a name cut at its maximum length is drawn on to its '.' so the cut does not shift later names.
 SAMPLE_DRAWS = 100_000  # draws past the cut per request
