@@ -21,9 +21,10 @@ from .counts import probabilities, uniform
 from .data import WordList, load_bundled, load_path
 from .errors import BigramError
 from .evaluate import breakdown, dataset_nll
+from .limits import CLI_NAME_LENGTH, CLI_NAMES, CLI_SEEDS, CLI_STEPS, NGRAM_CELLS
 from .neural import INITS, METHODS, fit, probs
-from .ngram import MAX_CELLS, ORDERS, check_order, contexts_seen, ngram_counts, ngram_examples
-from .sampling import MAX_LEN, SAMPLERS, SEED, sample
+from .ngram import ORDERS, check_order, contexts_seen, ngram_counts, ngram_examples
+from .sampling import DEFAULT_MAX_LEN, SAMPLERS, SEED, sample
 from .splits import PARTS, SPLIT_SEED, split
 from .tuning import MODELS, STRENGTH, examples_nll, tune
 from .vocab import Vocabulary
@@ -33,12 +34,6 @@ class Parser(argparse.ArgumentParser):
     def error(self, message):
         """One clear line on stderr and exit code 2, instead of argparse's usage block."""
         self.exit(2, f"error: {message} (see `{self.prog} --help`)\n")
-
-
-MAX_STEPS = 1_000_000  # ~40 s on the fast path: past that a typo, not a lesson
-MAX_NAMES = 100_000
-MAX_NAME_LEN = 10_000
-SEEDS = (-(2**63), 2**64 - 1)  # what torch.Generator.manual_seed accepts
 
 
 def count_up_to(limit: int):
@@ -62,7 +57,7 @@ def seed_number(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not SEEDS[0] <= value <= SEEDS[1]:
+    if not CLI_SEEDS[0] <= value <= CLI_SEEDS[1]:
         raise argparse.ArgumentTypeError(f"{value} is outside torch's seed range, -2**63 to 2**64 - 1")
     return value
 
@@ -94,7 +89,7 @@ def build_parser(prog: str = "python -m bigram_core", more: Callable | None = No
     model.add_argument("--smoothing", type=float, default=1.0, help="fake counts k added to every cell (default 1)")
 
     train = argparse.ArgumentParser(add_help=False)
-    train.add_argument("--steps", type=count_up_to(MAX_STEPS), default=100)
+    train.add_argument("--steps", type=count_up_to(CLI_STEPS), default=100)
     train.add_argument("--lr", type=float, default=50.0, help="learning rate")
     train.add_argument("--reg", type=float, default=0.01, help="regularisation strength λ")
     train.add_argument("--seed", type=seed_number, default=SEED, help="seeds the weights and, separately, sampling")
@@ -122,7 +117,7 @@ def build_parser(prog: str = "python -m bigram_core", more: Callable | None = No
     )
     p = sub.add_parser("sample", parents=[common, order, model, train], help="sample new names")
     p.add_argument("--model", choices=("counts", "neural", "uniform"), default="counts")
-    p.add_argument("-n", type=count_up_to(MAX_NAMES), default=5, help="how many names")
+    p.add_argument("-n", type=count_up_to(CLI_NAMES), default=5, help="how many names")
     p.add_argument("--temperature", type=float, default=1.0)
     p.add_argument("--prefix", default="")
     p.add_argument(
@@ -133,9 +128,9 @@ def build_parser(prog: str = "python -m bigram_core", more: Callable | None = No
     )
     p.add_argument(
         "--max-len",
-        type=count_up_to(MAX_NAME_LEN),
-        default=MAX_LEN,
-        help=f"keep at most this many characters of a name; a cut name ends in … (default {MAX_LEN})",
+        type=count_up_to(CLI_NAME_LENGTH),
+        default=DEFAULT_MAX_LEN,
+        help=f"keep at most this many characters of a name; a cut name ends in … (default {DEFAULT_MAX_LEN})",
     )
     sub.add_parser("train", parents=[common, order, train], help="gradient descent on the one-layer net")
     p = sub.add_parser(
@@ -164,10 +159,10 @@ def run_training(args, words: Sequence[str], vocab: Vocabulary, N: torch.Tensor)
     examples = None
     if args.method == "onehot":
         examples = ngram_examples(words, vocab, order_of(args))
-        if len(examples[1]) * N.shape[0] > MAX_CELLS:  # the one-hot matrix is B × V^(n−1)
+        if len(examples[1]) * N.shape[0] > NGRAM_CELLS:  # the one-hot matrix is B × V^(n−1)
             raise BigramError(
                 f"--method onehot would build a one-hot matrix of {len(examples[1]):,} examples × {N.shape[0]:,} "
-                f"contexts, over the {MAX_CELLS:,}-cell limit; use --method counts (the same losses)."
+                f"contexts, over the {NGRAM_CELLS:,}-cell limit; use --method counts (the same losses)."
             )
     start = time.perf_counter()
     W, records = fit(N, args.steps, args.lr, args.reg, args.seed, args.init, args.method, examples)

@@ -6,6 +6,7 @@ import numpy as np
 import torch
 
 from .errors import BigramError
+from .limits import SMOOTHING_K
 from .vocab import BOUNDARY, Vocabulary
 
 
@@ -75,14 +76,11 @@ def bigram_counts_loop(words: Sequence[str], vocab: Vocabulary) -> torch.Tensor:
     return N
 
 
-MAX_SMOOTHING = 1e9  # beyond this every row is uniform to float32 precision, and N + k overflows sooner or later
-
-
 def check_smoothing(k: float) -> float:
-    """k is a number of fake counts: any real k with 0 <= k <= MAX_SMOOTHING."""
-    if not 0 <= k <= MAX_SMOOTHING:  # also false for nan
+    """k is a number of fake counts: any real k with 0 <= k <= SMOOTHING_K."""
+    if not 0 <= k <= SMOOTHING_K:  # also false for nan
         raise BigramError(
-            f"Smoothing k must be a number from 0 to {MAX_SMOOTHING:.0e} (fake counts added to every cell); got {k}."
+            f"Smoothing k must be a number from 0 to {SMOOTHING_K:.0e} (fake counts added to every cell); got {k}."
         )
     return float(k)
 

@@ -13,14 +13,9 @@ import torch
 
 from .counts import bigram_counts
 from .errors import BigramError
-from .limits import MAX_LINES
+from .limits import VOCAB_CHARACTERS, WORD_LIST_BYTES, WORD_LIST_LINES
 from .vocab import BOUNDARY, Vocabulary, characters, pieces
 
-MAX_BYTES = 20 * 1024 * 1024  # 20 MiB: .streamlit/config.toml's server.maxUploadSize = 20, which Streamlit reads as MiB
-# Every model here is a V×V table, and the views draw and train it: at 500 characters the slowest view
-# takes seconds; a few thousand (a list of Chinese names, a binary file read as text) would take a
-# shared classroom server minutes and gigabytes.
-MAX_CHARACTERS = 500
 # Package data, so that an installed copy finds it too (data/build_names.py writes it).
 BUNDLED = files("bigram_core") / "names.txt"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -107,10 +102,10 @@ def parse_text(text: str, name: str = "text", nbytes: int | None = None) -> Word
     if not words:
         raise BigramError(f"{name} has no words: it is empty or only blank lines. Put one word per line.")
     distinct = len(characters(words))
-    if distinct > MAX_CHARACTERS:
+    if distinct > VOCAB_CHARACTERS:
         raise BigramError(
             f"{name} uses {distinct:,} different characters; Bigram Lab's tables have a row and a column for "
-            f"each, so a word list may use at most {MAX_CHARACTERS:,} (the lecture's names use 26)."
+            f"each, so a word list may use at most {VOCAB_CHARACTERS:,} (the lecture's names use 26)."
         )
     return WordList(name, tuple(words), len(text.encode()) if nbytes is None else nbytes)
 
@@ -137,14 +132,14 @@ def case_note(words: WordList) -> str | None:
 
 
 def _check_lines(lines: int, name: str) -> None:
-    if lines > MAX_LINES:
+    if lines > WORD_LIST_LINES:
         raise BigramError(
-            f"{name} has {lines:,} lines, more than the {MAX_LINES:,} a word list may have: every view works "
+            f"{name} has {lines:,} lines, more than the {WORD_LIST_LINES:,} a word list may have: every view works "
             f"through its words one by one (the lecture's names are 32,033 lines). Use part of the list."
         )
 
 
-def check_bytes(data: bytes, name: str = "upload", max_bytes: int = MAX_BYTES) -> None:
+def check_bytes(data: bytes, name: str = "upload", max_bytes: int = WORD_LIST_BYTES) -> None:
     """Refuse, with a sentence, what the bytes alone tell: too large, too many lines, UTF-16, a NUL byte."""
     if len(data) > max_bytes:
         raise BigramError(f"{name} is {size_text(len(data))}, over the {size_text(max_bytes)} limit for a word list.")
@@ -158,7 +153,7 @@ def check_bytes(data: bytes, name: str = "upload", max_bytes: int = MAX_BYTES) -
     _check_lines(data.count(b"\n") + (not data.endswith(b"\n")), name)
 
 
-def parse_bytes(data: bytes, name: str = "upload", max_bytes: int = MAX_BYTES) -> WordList:
+def parse_bytes(data: bytes, name: str = "upload", max_bytes: int = WORD_LIST_BYTES) -> WordList:
     """Decode `data` as UTF-8 (a byte-order mark and Windows line endings are fine) and validate it."""
     check_bytes(data, name, max_bytes)
     try:
@@ -173,7 +168,7 @@ def parse_bytes(data: bytes, name: str = "upload", max_bytes: int = MAX_BYTES) -
     return parse_text(text, name, nbytes=len(data))
 
 
-def load_path(path: str | Path, max_bytes: int = MAX_BYTES) -> WordList:
+def load_path(path: str | Path, max_bytes: int = WORD_LIST_BYTES) -> WordList:
     """Read and validate the word list at `path`."""
     path = Path(path)
     if not path.exists():

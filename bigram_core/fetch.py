@@ -6,8 +6,9 @@ import time
 import urllib.error
 import urllib.request
 
-from .data import MAX_BYTES, WordList, parse_bytes, size_text
+from .data import WordList, parse_bytes, size_text
 from .errors import BigramError
+from .limits import WORD_LIST_BYTES
 
 MAKEMORE_URL = "https://raw.githubusercontent.com/karpathy/makemore/master/names.txt"
 ALLOWED_URLS = (MAKEMORE_URL,)
@@ -36,7 +37,7 @@ class _AllowListRedirects(urllib.request.HTTPRedirectHandler):
 
 
 def fetch_url(
-    url: str, allowed: tuple[str, ...] = ALLOWED_URLS, timeout: float = URL_TIMEOUT, max_bytes: int = MAX_BYTES
+    url: str, allowed: tuple[str, ...] = ALLOWED_URLS, timeout: float = URL_TIMEOUT, max_bytes: int = WORD_LIST_BYTES
 ) -> WordList:
     """Download and validate the word list at `url`, which must be an http(s) address on `allowed`.
 

@@ -22,12 +22,10 @@ import torch.nn.functional as F
 
 from .counts import bigram_counts, bigram_examples, probabilities
 from .errors import BigramError
+from .limits import LESSON_BIGRAMS, LESSON_ONE_HOT_CELLS
 from .neural import fit
 from .sampling import SAMPLERS, SEED
 from .vocab import Vocabulary
-
-MAX_BIGRAMS = 300_000  # a Python loop over the lecture's 228,146 bigrams takes a second or two; more, on a sample
-MAX_CELLS = 8_000_000  # the one-hot matrix of chapter "gradient descent" is bigrams × V floats (lecture: 6.2 M)
 
 # How a name-drawing cell draws index ix from the row p (V,) with generator g, for each sampler (sampling.draw).
 DRAWS = {
@@ -502,9 +500,9 @@ def defined_in(name: str) -> int:
 
 
 def lesson_words(words: Sequence[str], V: int) -> list[str]:
-    """The first words of `words` whose bigrams fit MAX_BIGRAMS and whose one-hot fits MAX_CELLS: all of the
-    lecture's list; what the cells that loop over every bigram run on."""
-    budget = min(MAX_BIGRAMS, MAX_CELLS // V)
+    """The first words of `words` whose bigrams fit LESSON_BIGRAMS and whose one-hot fits LESSON_ONE_HOT_CELLS: all
+    of the lecture's list; what the cells that loop over every bigram run on."""
+    budget = min(LESSON_BIGRAMS, LESSON_ONE_HOT_CELLS // V)
     total = 0
     for i, w in enumerate(words):
         total += len(w) + 1

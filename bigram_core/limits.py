@@ -1,7 +1,9 @@
-"""Work budgets: how much one request may compute, counted in work (cells, draws, examples), not file size.
+"""Limits: every bound on what a user may ask for, and the work budget of one request, in one place.
 
-A classroom shares one server: each figure keeps a page load or a click near 2 s of CPU and a few hundred
-MB on a 2-core machine at any valid input; past it a view samples (saying so) or refuses with one sentence.
+Library, CLI and views read them from here. Where the command line (one user, their own machine) and the shared
+server (a classroom on 2 cores) legitimately differ, the name says which: CLI_STEPS and SERVER_STEPS. Work is
+counted in cells, draws and examples, not file size: each figure keeps a page load or a click near 2 s of CPU and a
+few hundred MB at any valid input; past it a view samples (saying so) or refuses with one sentence.
 """
 
 from collections.abc import Sequence
@@ -15,7 +17,36 @@ from .errors import BigramError
 # each with the word counts), so a list of the most lines parses, counts and summarises in about a second of CPU
 # and ~100 MB in each. The lecture's names are 32,033 lines and a large English dictionary ~370,000; a 20 MB file
 # could hold 10 million one-letter lines.
-MAX_LINES = 500_000
+WORD_LIST_LINES = 500_000
+# 20 MiB: .streamlit/config.toml's server.maxUploadSize = 20, which Streamlit reads as MiB.
+WORD_LIST_BYTES = 20 * 1024 * 1024
+# Every model is a V×V table the views draw and train: at 500 characters the slowest view takes seconds; a few
+# thousand (Chinese names, a binary file read as text) would take a shared server minutes and gigabytes.
+VOCAB_CHARACTERS = 500
+
+# Typed words: a word's tables and charts grow with it (a 300-character word takes Training seconds to draw);
+# the lecture's longest name has 15 characters.
+WORD_LENGTH = 60  # a typed word or prefix
+SCORED_WORD_LENGTH = 1000  # Breakdown's word: long enough for P(word) to underflow; past it a table is unreadable
+COMPARED_WORDS = 20  # Breakdown's words side by side: more would not fit the chart's axis
+
+# Model settings.
+SMOOTHING_K = 1e9  # beyond this every row is uniform to float32 precision, and N + k overflows sooner or later
+LEARNING_RATE = REG_STRENGTH = 1e38  # float32 holds up to 3.4e38: anything larger is inf before training starts
+NGRAM_CELLS = 50_000_000  # an n-gram table or one-hot matrix: order 5 on a–z is 14.3 M; 50 M int64 is 400 MB
+CLI_STEPS = 1_000_000  # ~40 s on the fast path: past that a typo, not a lesson
+SERVER_STEPS = 100_000  # a live run a class watches: at the default 25 steps/s, over an hour
+
+# Names drawn per request, and the characters one name may take before it is cut.
+CLI_NAMES = 100_000
+SERVER_NAMES = 1000  # a table and a download of a thousand names is plenty; more only slows the page
+CLI_NAME_LENGTH = 10_000
+SERVER_NAME_LENGTH = 100  # a longer cut only widens the trace
+
+# Seeds, as (lowest, highest).
+CLI_SEEDS = (-(2**63), 2**64 - 1)  # what torch.Generator.manual_seed accepts
+SERVER_SEEDS = (0, 2**53 - 1)  # a browser's number input holds integers exactly up to 2**53 - 1
+SERVER_SPLIT_SEEDS = (0, 2**32 - 1)  # random.Random takes any integer; the page offers 32-bit ones
 
 # Sampling: a name cut at its maximum length is drawn on to its '.' so the cut does not shift later names.
 SAMPLE_DRAWS = 100_000  # draws past the cut per request
@@ -31,6 +62,10 @@ MIN_DEV_WORDS = 50  # below this a dev part cannot tell one setting from another
 
 # Smoothing trains a V×V net to convergence at every λ and matches each to a k.
 SMOOTHING_CELLS = 200 * 200
+
+# The lesson's chapters run on the first words whose bigrams fit both.
+LESSON_BIGRAMS = 300_000  # a Python loop over the lecture's 228,146 bigrams takes a second or two
+LESSON_ONE_HOT_CELLS = 8_000_000  # chapter "gradient descent"'s one-hot matrix, bigrams × V floats (lecture: 6.2 M)
 
 
 # The longest word a page draws in full; a longer one is shown cut, with an ellipsis.

@@ -22,25 +22,23 @@ import torch.nn.functional as F
 
 from .counts import bigram_examples
 from .errors import BigramError
+from .limits import NGRAM_CELLS
 from .vocab import Vocabulary
 
 ORDERS = (2, 3, 4, 5)
-# 27^5 ≈ 14.3M cells is order 5 on a–z: 115 MB of int64 counts. The cap lets that through and stops a
-# large (unicode) vocabulary from asking for gigabytes: 50M int64 cells is 400 MB.
-MAX_CELLS = 50_000_000
 
 
 def check_order(order: int, V: int) -> int:
-    """order must be in 2..5, and its table V^(order−1) × V cells must stay under MAX_CELLS."""
+    """order must be in 2..5, and its table V^(order−1) × V cells must stay under NGRAM_CELLS."""
     if isinstance(order, bool) or not isinstance(order, int) or order not in ORDERS:
         raise BigramError(
             f"The order n must be one of {', '.join(map(str, ORDERS))} (2 is the bigram model); got {order!r}."
         )
     cells = V ** (order - 1) * V
-    if cells > MAX_CELLS:
+    if cells > NGRAM_CELLS:
         raise BigramError(
             f"Order {order} needs a table of {V}^{order - 1} contexts × {V} characters = {cells:,} cells, over the "
-            f"{MAX_CELLS:,}-cell limit; use a lower order or a word list with fewer distinct characters."
+            f"{NGRAM_CELLS:,}-cell limit; use a lower order or a word list with fewer distinct characters."
         )
     return order
 

@@ -14,7 +14,7 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from .limits import RUN_ON
-from .sampling import MAX_LEN, SEED
+from .sampling import DEFAULT_MAX_LEN, SEED
 from .vocab import typed
 
 MAX_EMBED = 1_000_000  # bytes: the lecture's list is 228 KB; an upload can reach 20 MB, too big to carry in a cell
@@ -276,7 +276,7 @@ print(f'average NLL {-log_likelihood / N.sum():.4f}')"""
     )
 
 
-def sample_cell(n: int, seed: int, prefix: str = "", max_len: int = MAX_LEN, sampler: str = "torch") -> str:
+def sample_cell(n: int, seed: int, prefix: str = "", max_len: int = DEFAULT_MAX_LEN, sampler: str = "torch") -> str:
     """The lecture's sampling loop over rows of P; `sampler` "video" draws as torch did when it was recorded."""
     prefix = typed(prefix)
     start = f"    out = list({prefix!r})\n    ix = stoi[{prefix[-1]!r}]" if prefix else "    out = []\n    ix = 0"
@@ -328,7 +328,7 @@ def generator_notebook(
     seed: int = SEED,
     temperature: float = 1.0,
     prefix: str = "",
-    max_len: int = MAX_LEN,
+    max_len: int = DEFAULT_MAX_LEN,
     sampler: str = "torch",
     net: NetSettings | None = None,
     max_embed: int = MAX_EMBED,

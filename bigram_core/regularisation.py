@@ -16,7 +16,7 @@ from .errors import BigramError
 from .neural import count_loss_and_grad, probs
 
 TOL = 1e-10  # stop when a step lowers the loss by less than this (float64, so well above rounding)
-MAX_STEPS = 200  # a cap, not a budget: Newton takes under 50 steps from zeros or randn at λ = 1e-8 … 1e4
+NEWTON_STEPS = 200  # a cap, not a budget: Newton takes under 50 steps from zeros or randn at λ = 1e-8 … 1e4
 
 
 def uniform_nll(V: int) -> float:
@@ -79,7 +79,7 @@ class Convergence:
 
 
 def train_to_convergence(
-    N: torch.Tensor, reg: float, W: torch.Tensor | None = None, tol: float = TOL, max_steps: int = MAX_STEPS
+    N: torch.Tensor, reg: float, W: torch.Tensor | None = None, tol: float = TOL, max_steps: int = NEWTON_STEPS
 ) -> Convergence:
     """The W (V, V) minimising NLL + reg·mean(W²) on the counts N (V, V), from W (default zeros).
 
@@ -127,7 +127,7 @@ class RegSweep:
         return torch.stack([probs(W) for W in self.W])
 
 
-def sweep_reg(N: torch.Tensor, regs: Sequence[float], tol: float = TOL, max_steps: int = MAX_STEPS) -> RegSweep:
+def sweep_reg(N: torch.Tensor, regs: Sequence[float], tol: float = TOL, max_steps: int = NEWTON_STEPS) -> RegSweep:
     """train_to_convergence at every λ of regs, each warm-started from the next larger λ's W.
 
     Starting at the largest λ from W = 0 (its minimiser is near 0) and walking down, each start is

@@ -10,7 +10,7 @@ from .ngram import context_index
 from .vocab import BOUNDARY, Vocabulary, typed
 
 SEED = 2147483647
-MAX_LEN = 50
+DEFAULT_MAX_LEN = 50  # characters of a drawn name before it is cut
 # torch: today's torch.multinomial. video: what torch.multinomial drew when the lecture was recorded
 # (mor. axx. …), reproduced by inverse-CDF sampling with one float64 uniform per draw.
 SAMPLERS = ("torch", "video")
@@ -78,7 +78,7 @@ def sample(
     seed: int = SEED,
     temperature: float = 1.0,
     prefix: str = "",
-    max_len: int = MAX_LEN,
+    max_len: int = DEFAULT_MAX_LEN,
     order: int = 2,
     sampler: str = "torch",
 ) -> list[Sample]:

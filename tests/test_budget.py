@@ -103,9 +103,10 @@ def test_one_long_word_is_not_sent_whole():
 
 
 def test_a_list_of_more_lines_than_the_budget_is_refused_before_it_is_parsed(monkeypatch):
-    assert len(parse_bytes(b"a\n" * limits.MAX_LINES).words) == limits.MAX_LINES  # a last newline is no line
+    lines = limits.WORD_LIST_LINES
+    assert len(parse_bytes(b"a\n" * lines).words) == lines  # a last newline is no line
     with pytest.raises(BigramError, match=r"^big\.txt has 500,001 lines, more than the 500,000 a word list may have"):
-        parse_bytes(b"a\n" * limits.MAX_LINES + b"b", "big.txt")
+        parse_bytes(b"a\n" * limits.WORD_LIST_LINES + b"b", "big.txt")
     monkeypatch.setattr(data, "unicodedata", None)  # the parse starts with unicodedata.normalize
     with pytest.raises(BigramError, match=r"^ten\.txt has 10,000,000 lines"):
         parse_bytes(b"a\n" * 10_000_000, "ten.txt")

@@ -7,7 +7,8 @@ import pytest
 import torch
 
 from bigram_core import BigramError, Vocabulary, load_bundled, load_path, parse_bytes, parse_text, vocab
-from bigram_core.data import MAX_CHARACTERS, parse_ready, summarize
+from bigram_core.data import parse_ready, summarize
+from bigram_core.limits import VOCAB_CHARACTERS
 from bigram_core.vocab import characters, pieces
 
 
@@ -123,8 +124,8 @@ def test_summary_without_repeats():
 
 
 def test_too_many_different_characters():
-    chars = [chr(0x4E00 + i) for i in range(MAX_CHARACTERS + 1)]
-    assert len(parse_text("\n".join(chars[:-1])).vocab) == MAX_CHARACTERS + 1  # '.' and 500: the most there can be
+    chars = [chr(0x4E00 + i) for i in range(VOCAB_CHARACTERS + 1)]
+    assert len(parse_text("\n".join(chars[:-1])).vocab) == VOCAB_CHARACTERS + 1  # '.' and 500: the most there can be
     with pytest.raises(BigramError, match=r"^many\.txt uses 501 different characters; .* at most 500 "):
         parse_text("\n".join(chars), "many.txt")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import torch
 
-from bigram_core import MAX_BYTES
+from bigram_core.limits import WORD_LIST_BYTES
 from tests.apptest import assert_clean, open_page
 from ui import process
 
@@ -44,7 +44,7 @@ def test_the_collection_after_a_run_skips_the_libraries_objects():
 def test_server_settings():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     server, client = config["server"], config["client"]
-    assert server["maxUploadSize"] * 1024 * 1024 == MAX_BYTES  # Streamlit reads it as MiB: the same cap, exactly
+    assert server["maxUploadSize"] * 1024 * 1024 == WORD_LIST_BYTES  # Streamlit reads it as MiB: the same cap, exactly
     assert server["enableXsrfProtection"] is True and server["enableCORS"] is True
     assert {"localhost", "127.0.0.1"} <= set(server["allowedHosts"]) and "*" not in server["allowedHosts"]
     assert client["showErrorDetails"] in ("type", "none")

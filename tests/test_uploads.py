@@ -8,8 +8,8 @@ import pytest
 import torch
 from starlette.requests import Request
 
-from bigram_core import MAX_BYTES, parse_text
-from bigram_core.data import MAX_CHARACTERS
+from bigram_core import parse_text
+from bigram_core.limits import VOCAB_CHARACTERS, WORD_LIST_BYTES
 from tests.apptest import assert_clean, open_page
 from ui import process
 
@@ -23,10 +23,10 @@ UPLOADS = [
     ("binary.txt", bytes(range(256)) * 8, "binary.txt has a NUL byte on line 1: it looks like a binary file"),
     ("utf16.txt", "emma\nolivia\n".encode("utf-16"), "utf16.txt is UTF-16"),
     ("dot.txt", b"emma\na.b\n", "dot.txt, line 2: 'a.b' contains '.', which Bigram Lab reserves"),
-    ("big.txt", b"a\n" * (MAX_BYTES // 2) + b"b", "big.txt is 20.0 MB, over the 20.0 MB limit for a word list."),
+    ("big.txt", b"a\n" * (WORD_LIST_BYTES // 2) + b"b", "big.txt is 20.0 MB, over the 20.0 MB limit for a word list."),
     (
         "many.txt",
-        "\n".join(chr(0x4E00 + i) for i in range(MAX_CHARACTERS + 1)).encode(),
+        "\n".join(chr(0x4E00 + i) for i in range(VOCAB_CHARACTERS + 1)).encode(),
         "many.txt uses 501 different characters; Bigram Lab's tables have a row and a column for each",
     ),
 ]
@@ -73,7 +73,7 @@ def test_an_upload_is_parsed_in_memory_never_spooled_to_disk(monkeypatch):
         raise AssertionError("an upload was spooled to a temporary file")
 
     monkeypatch.setattr(tempfile, "TemporaryFile", no_disk)
-    content = b"emma\n" * (MAX_BYTES // 5)  # the largest list an upload may be
+    content = b"emma\n" * (WORD_LIST_BYTES // 5)  # the largest list an upload may be
     boundary = "bigramlab"
     body = (
         (

@@ -278,7 +278,7 @@ def test_the_start_slice_is_the_bigram_row_of_dot(lecture):
 
 
 def test_order_3_too_large_for_the_vocabulary_says_so_and_draws_the_bigrams():
-    words = parse_text("\n".join(chr(0x4E00 + i) * 2 for i in range(368)))  # V = 369: V³ cells, over ngram.MAX_CELLS
+    words = parse_text("\n".join(chr(0x4E00 + i) * 2 for i in range(368)))  # V = 369: V³ cells, over limits.NGRAM_CELLS
     at = open_page("counts", words)
     at.segmented_control(key="order").set_value(3).run()
     assert_clean(at)

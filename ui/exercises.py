@@ -17,7 +17,7 @@ from ui.charts.exercises import orders_chart, sweep_chart
 from ui.format import code, count, md, num
 
 SAMPLES = 10
-SPLIT_SEED_PARAM = url.Number("split_seed", SPLIT_SEED, 0, 2**32 - 1, integer=True)
+SPLIT_SEED_PARAM = url.Number("split_seed", SPLIT_SEED, *limits.SERVER_SPLIT_SEEDS, integer=True)
 DEDUPE = url.Flag("dedupe")
 COMPARED = url.Several("orders", (2, 3, 4), ORDERS)
 TUNED = url.Choice("tune", "counts", MODELS)

@@ -16,7 +16,7 @@ from ui.charts.counts import counts_heatmap, row_sums, square
 from ui.format import num, plotly_text
 
 PICTURE_PX = 340
-MAX_POINTS = 600  # a curve over 228,146 bigrams is drawn from every k-th one
+LOSS_CURVE_POINTS = 600  # a curve over 228,146 bigrams is drawn from every k-th one
 
 
 def _bars(x, y, title: str, **kw) -> go.Figure:
@@ -120,7 +120,7 @@ def smoothed_row(run: Run, words: WordList) -> None:
 def drift(run: Run, words: WordList) -> None:
     running, logp = run.values["running"], run.values["logp"]
     exact = np.cumsum(logp.double().numpy())  # the same logs, summed in float64
-    step = max(1, len(running) // MAX_POINTS)
+    step = max(1, len(running) // LOSS_CURVE_POINTS)
     fig = go.Figure(go.Scatter(x=np.arange(len(running))[::step], y=(running - exact)[::step], mode="lines"))
     st.plotly_chart(
         layout(

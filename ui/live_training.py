@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import streamlit as st
 import torch
 
-from bigram_core import BigramError, WordList, init_weights
+from bigram_core import BigramError, WordList, init_weights, limits
 from bigram_core.neural import Diverged, count_loss_and_grad, train_chunk
 
 from . import state
@@ -26,13 +26,11 @@ PACES = {"25 steps/s": 25.0, "5 steps/s": 5.0, "100 steps/s": 100.0, "as fast as
 DEFAULT_PACE = "25 steps/s"  # the lecture's 100 steps in 4 s: a class sees the curve grow
 MAX_CATCH_UP = 1.0  # seconds: back from another page, a paced run goes on without a burst
 LECTURE = state.LECTURE_TRAINING
-MAX_LR = MAX_REG = 1e38  # float32 holds up to 3.4e38: anything larger is inf before training starts
-MAX_STEPS = 100_000
 # The inputs, as the URL names them (/training?lr=10&steps=200&lambda=0.1): the lecture's values by default.
 # λ is `lambda` here: Smoothing's `reg` is a slider over a few values, and one session key cannot serve both.
-LR = Number("lr", LECTURE["lr"], 0.0, MAX_LR)
-STEPS = Number("steps", LECTURE["steps"], 1, MAX_STEPS, integer=True)
-REG = Number("lambda", LECTURE["reg"], 0.0, MAX_REG)
+LR = Number("lr", LECTURE["lr"], 0.0, limits.LEARNING_RATE)
+STEPS = Number("steps", LECTURE["steps"], 1, limits.SERVER_STEPS, integer=True)
+REG = Number("lambda", LECTURE["reg"], 0.0, limits.REG_STRENGTH)
 INIT = Choice("init", "random", tuple(INITS))
 PACE = Choice("pace", DEFAULT_PACE, tuple(PACES))
 LOG = Flag("log")
@@ -143,7 +141,7 @@ class LiveTraining:
             return False
         self.session["training_restored"] = True
         steps = int(trained) if trained and trained.isdigit() else 0
-        if self.net is not None or not 0 < steps <= MAX_STEPS:
+        if self.net is not None or not 0 < steps <= limits.SERVER_STEPS:
             return False
         s = self.settings()
         self._train(self._fresh_net(), steps, s["lr"], s["reg"])

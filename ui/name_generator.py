@@ -9,23 +9,21 @@ import streamlit as st
 import torch
 from streamlit.errors import StreamlitAPIException
 
-from bigram_core import BigramError, breakdown, dataset_nll, probabilities, probs, sample, score_words, uniform
+from bigram_core import BigramError, breakdown, dataset_nll, limits, probabilities, probs, sample, score_words, uniform
 from bigram_core.data import WordList
-from bigram_core.sampling import MAX_LEN, SAMPLER_NOTE, SAMPLERS, Sample
+from bigram_core.sampling import DEFAULT_MAX_LEN, SAMPLER_NOTE, SAMPLERS, Sample
 from ui import presenter, state, url
 from ui.charts.generator import CURRENT_STEP, draw_bars
 from ui.format import md, num
 from ui.sidebar import SEED_PARAM
 
 MODELS = ("counts", "net", "uniform")
-MAX_NAMES = 1000  # a table and a download of a thousand names is plenty; more only slows the page
-MAX_LENGTH = 100  # characters: the lecture's longest name has 15; a longer cut only widens the trace
 # ?from=, not ?model=: Breakdown's model radio has that key and no uniform model, and a key is one session state.
 FROM = url.Choice("from", "counts", MODELS)
-HOW_MANY = url.Number("n", 20, 0, MAX_NAMES, integer=True)
-PREFIX = url.Text("prefix", "", state.MAX_WORD)
+HOW_MANY = url.Number("n", 20, 0, limits.SERVER_NAMES, integer=True)
+PREFIX = url.Text("prefix", "", limits.WORD_LENGTH)
 TEMPERATURE = url.Number("temperature", 1.0, 0.0, sys.float_info.max)
-LONGEST = url.Number("max_len", MAX_LEN, 1, MAX_LENGTH, integer=True)
+LONGEST = url.Number("max_len", DEFAULT_MAX_LEN, 1, limits.SERVER_NAME_LENGTH, integer=True)
 SAMPLER = url.Choice("sampler", "torch", SAMPLERS)
 SEED_HERE = "generator_seed"  # this page's copy of the app's seed widget
 DRAWS = {

@@ -4,7 +4,7 @@
 - malloc: glibc gives each new thread its own arena, up to 8 per core, and Streamlit runs every session's script
   in a thread of its own, so memory a closed session freed in one arena is of no use to a session allocating from
   another. Two arenas (what MALLOC_ARENA_MAX=2 does, set here so `streamlit run app.py` needs no environment).
-- uploads: starlette spools an upload past 1 MB to a temporary file; a word list is at most MAX_BYTES and is read
+- uploads: starlette spools an upload past 1 MB to a temporary file; a word list is at most WORD_LIST_BYTES and is read
   into memory right after anyway, so the spool stays in memory and an upload never touches the disk.
 - garbage collector: .streamlit/config.toml keeps runner.postScriptGC on, a full collection after every script
   run, so a closed session's word list and net are freed when Streamlit drops the session. With torch, plotly
@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 import torch
 from starlette.formparsers import MultiPartParser
 
-from bigram_core import MAX_BYTES
+from bigram_core.limits import WORD_LIST_BYTES
 
 from . import charts, state  # noqa: F401
 
@@ -54,7 +54,7 @@ def tune() -> None:
     if libc := glibc():
         cap_malloc_arenas(libc, ARENAS)
     # +1 MiB for the multipart framing; Streamlit refuses anything larger with 413.
-    MultiPartParser.spool_max_size = max(MultiPartParser.spool_max_size, MAX_BYTES + 2**20)
+    MultiPartParser.spool_max_size = max(MultiPartParser.spool_max_size, WORD_LIST_BYTES + 2**20)
     go.Figure(go.Heatmap(z=[[0]]), layout={"template": "plotly_white"}).to_json()  # plotly loads validators lazily
     gc.collect()  # garbage made by the imports is freed, not frozen
     gc.freeze()

@@ -6,15 +6,14 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from bigram_core import SEED, BigramError, WordList
+from bigram_core import SEED, BigramError, WordList, limits
 from bigram_core.data import case_note, check_bytes, parse_ready
 from bigram_core.fetch import fetch_url
 
 from . import presenter, state, url, worker
 from .format import code, count, md, md_with_urls, size
 
-MAX_SEED = 2**53 - 1  # the largest integer a browser's number input holds exactly
-SEED_PARAM = url.Number("seed", SEED, 0, MAX_SEED, integer=True)
+SEED_PARAM = url.Number("seed", SEED, *limits.SERVER_SEEDS, integer=True)
 
 
 def _load(loader, uploaded: bool = False, linked: bool = False) -> None:
@@ -83,8 +82,8 @@ def render() -> None:
             SEED_PARAM,
             lambda: st.number_input(
                 "Seed",
-                min_value=0,
-                max_value=MAX_SEED,
+                min_value=limits.SERVER_SEEDS[0],
+                max_value=limits.SERVER_SEEDS[1],
                 value=SEED,
                 step=1,
                 key="seed",

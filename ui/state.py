@@ -15,8 +15,7 @@ from typing import TypedDict
 import streamlit as st
 import torch
 
-from bigram_core import SEED, BigramError, WordList, fit, load_bundled, load_path
-from bigram_core.counts import MAX_SMOOTHING
+from bigram_core import SEED, BigramError, WordList, fit, limits, load_bundled, load_path
 from bigram_core.fetch import ALLOWED_URLS
 from bigram_core.neural import TrainRecord
 
@@ -31,9 +30,6 @@ class TrainingSettings(TypedDict):
 
 
 LECTURE_TRAINING: TrainingSettings = {"lr": 50.0, "steps": 100, "reg": 0.01, "init": "randn"}
-# Characters a typed word or prefix may have: the longest of the lecture's names has 15, and a word's
-# tables and charts grow with it (a 300-character word takes the Training view seconds to draw).
-MAX_WORD = 60
 
 
 def command_line() -> argparse.Namespace:
@@ -158,18 +154,18 @@ def default_word(preferred: str) -> str:
     vocab = words().vocab
     if all(ch in vocab.stoi for ch in preferred):
         return preferred
-    return next((w for w in words().words if len(w) <= MAX_WORD), words().words[0][:MAX_WORD])
+    return next((w for w in words().words if len(w) <= limits.WORD_LENGTH), words().words[0][: limits.WORD_LENGTH])
 
 
 def default_words(preferred: list[str], at_least: int = 3) -> str:
     """The lecture's words the list can spell, topped up with the list's own first words; comma-separated."""
-    vocab, own = words().vocab, [w for w in words().words[:100] if len(w) <= MAX_WORD]
+    vocab, own = words().vocab, [w for w in words().words[:100] if len(w) <= limits.WORD_LENGTH]
     chosen = [w for w in preferred if all(ch in vocab.stoi for ch in w)]
     chosen += [w for w in dict.fromkeys(own) if w not in chosen][: max(0, at_least - len(chosen))]
     return ", ".join(chosen)
 
 
-K = url.Number("k", 1.0, 0.0, MAX_SMOOTHING)  # one smoothing k for the whole app, ?k= on every view
+K = url.Number("k", 1.0, 0.0, limits.SMOOTHING_K)  # one smoothing k for the whole app, ?k= on every view
 
 
 def smoothing_k(container=st, *, disabled: bool = False, label: str = "Smoothing k") -> float:

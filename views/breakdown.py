@@ -6,7 +6,7 @@ from decimal import Decimal
 import streamlit as st
 import torch
 
-from bigram_core import BigramError, WordList, breakdown, dataset_nll, probabilities, probs
+from bigram_core import BigramError, WordList, breakdown, dataset_nll, limits, probabilities, probs
 from bigram_core.evaluate import Breakdown, breakdowns, comma_words
 from ui import notebook, presenter, state, tables, url
 from ui.charts.breakdown import nll_bars
@@ -14,10 +14,6 @@ from ui.format import count, md, num
 
 MODELS = ("counts", "net")  # what the URL carries (?model=net), so short words
 COMPARE_DEFAULT = ["emma", "olivia", "andrej", "andrejq", "zzyzx"]  # those the list can spell
-MAX_COMPARED = 20  # words side by side: more would not fit the chart's axis
-# A word is a table row and a bar per bigram: past this it is unreadable. Longer than a typed word may be
-# elsewhere (state.MAX_WORD), so that a word's probability can underflow a float, which P(word) handles.
-MAX_SCORED = 1000
 BOUND = {"bind": "query-params", "persist_state": "session"}
 
 
@@ -27,11 +23,11 @@ def settings() -> tuple[str, str, float]:
     with presenter.controls():
         word_col, model_col, k_col = st.columns([2, 1.2, 1])
         word = url.control(
-            url.Text("word", default, MAX_SCORED),
+            url.Text("word", default, limits.SCORED_WORD_LENGTH),
             lambda: word_col.text_input(
                 "Word",
                 default,
-                max_chars=MAX_SCORED,
+                max_chars=limits.SCORED_WORD_LENGTH,
                 key="word",
                 help="Scored with '.' at both ends: '.andrej.' has the bigrams .a an nd dr re ej j.",
                 **BOUND,
@@ -94,7 +90,7 @@ def compare(P: torch.Tensor, words: WordList) -> None:
     """Several words scored under the same model: a table and a chart of their mean NLL."""
     st.subheader("Compare words")
     default = state.default_words(COMPARE_DEFAULT)
-    longest = MAX_COMPARED * (state.MAX_WORD + 2)
+    longest = limits.COMPARED_WORDS * (limits.WORD_LENGTH + 2)
     with presenter.controls():
         text = url.control(
             url.Text("compare", default, longest),
@@ -105,9 +101,9 @@ def compare(P: torch.Tensor, words: WordList) -> None:
     if not requested:
         st.info("Type a few words, separated by commas.")
         return
-    if len(requested) > MAX_COMPARED:
-        st.info(f"Comparing the first {MAX_COMPARED} of the {len(requested)} words.")
-    scored, problems = breakdowns(requested[:MAX_COMPARED], P, words.counts, words.vocab, state.MAX_WORD)
+    if len(requested) > limits.COMPARED_WORDS:
+        st.info(f"Comparing the first {limits.COMPARED_WORDS} of the {len(requested)} words.")
+    scored, problems = breakdowns(requested[: limits.COMPARED_WORDS], P, words.counts, words.vocab, limits.WORD_LENGTH)
     if problems:
         st.warning(md("Skipped: " + " ".join(problems)))
     if not scored:

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from bigram_core import BigramError, Vocabulary, WordList, bigram_examples
+from bigram_core import BigramError, Vocabulary, WordList, bigram_examples, limits
 from bigram_core.counts import character_counts
 from bigram_core.data import Summary
 from bigram_core.limits import shown
@@ -98,9 +98,9 @@ def as_examples(words: WordList) -> None:
     default = state.default_word("emma")
     with presenter.controls():
         word = url.control(
-            url.Text(WORD, default, state.MAX_WORD),
+            url.Text(WORD, default, limits.WORD_LENGTH),
             lambda: st.text_input(
-                "A word", default, max_chars=state.MAX_WORD, key=WORD, bind="query-params", persist_state="session"
+                "A word", default, max_chars=limits.WORD_LENGTH, key=WORD, bind="query-params", persist_state="session"
             ),
             "A word",
         ).strip()

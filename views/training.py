@@ -7,7 +7,7 @@ import math
 import streamlit as st
 import torch
 
-from bigram_core import BigramError, WordList, init_weights, probs, sample, walkthrough
+from bigram_core import BigramError, WordList, init_weights, limits, probs, sample, walkthrough
 from bigram_core.sampling import names
 from ui import live_panel, presenter, state, tables, url, word_steps
 from ui.charts import training as charts
@@ -63,8 +63,8 @@ def word_and_weights(words: WordList) -> tuple[str, torch.Tensor]:
     with presenter.controls():
         left, right = st.columns([1, 2])
         word = url.control(
-            url.Text("word", default, state.MAX_WORD),
-            lambda: left.text_input("Word", default, max_chars=state.MAX_WORD, key="word", **bound),
+            url.Text("word", default, limits.WORD_LENGTH),
+            lambda: left.text_input("Word", default, max_chars=limits.WORD_LENGTH, key="word", **bound),
             "Word",
         ).strip()
         if net is None:

@@ -10,7 +10,7 @@ from bigram_core.neural import TrainRecord, Walkthrough
 from . import examples_heatmap, live_heatmap, loss_curve, matrix_heatmap
 
 WORD_GRAD_PX = 440  # three quarters of the page wide, beside the loss it came from
-MAX_POINTS = 400  # per curve: a long run is drawn from every k-th step
+TRAINING_CURVE_POINTS = 400  # per curve: a long run is drawn from every k-th step
 
 
 def one_hot(w: Walkthrough, rows: list[str], vocab: Vocabulary) -> go.Figure:
@@ -59,8 +59,8 @@ def word_grad(grad: torch.Tensor, vocab: Vocabulary) -> go.Figure:
 
 
 def loss(records: list[TrainRecord], target: int, reference: float, start: float, log: bool) -> dict:
-    """The run's loss and data NLL per step, at most MAX_POINTS of each, the last step always among them."""
-    shown = records[:: max(1, len(records) // MAX_POINTS)]
+    """The run's loss and data NLL per step, at most TRAINING_CURVE_POINTS of each, the last step always among them."""
+    shown = records[:: max(1, len(records) // TRAINING_CURVE_POINTS)]
     if records and shown[-1] is not records[-1]:
         shown.append(records[-1])
     steps, losses, nlls = [r.step + 1 for r in shown], [r.loss for r in shown], [r.data_nll for r in shown]
