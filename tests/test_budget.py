@@ -1,4 +1,4 @@
-"""A work budget for every request (issue 14): beyond it a view samples, saying so, or refuses with one sentence."""
+"""A work budget for every request: beyond it a view samples, saying so, or refuses with one sentence."""
 
 import string
 

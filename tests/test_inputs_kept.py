@@ -1,4 +1,4 @@
-"""No input quietly changed, no traceback (issue 14): lines, typed text, defaults, the sampling cut, the
+"""No input quietly changed, no traceback: lines, typed text, defaults, the sampling cut, the
 address's k, the CLI on pipes and devices, and the words a page uses about sizes and counts."""
 
 import os
