@@ -20,7 +20,7 @@ from bigram_core.splits import split
 from bigram_core.tuning import STRENGTH, tune
 
 LECTURE = Path(__file__).resolve().parents[2] / "shared" / "names.txt"
-ORDERS = {"counts": (2, 3, 4, 5), "neural": (2, 3, 4)}
+ORDERS = {"counts": (2, 3, 4, 5), "net": (2, 3, 4)}
 
 
 def main() -> None:

@@ -61,7 +61,7 @@ STEPS = [
     ("500,000 one-character words over 93 characters", "exercises", None),
     ("10 million one-letter words (20 MB)", None, None),
     ("500,000 words of 39 letters (20 MB)", "exercises", None),
-    ("320 KB over 367 characters", "exercises", ("tune", "neural")),
+    ("320 KB over 367 characters", "exercises", ("tune", "net")),
     ("199 distinct characters", "smoothing", None),
     ("500 distinct characters", "smoothing", None),
     ("one 19.9 MB word", "", None),

@@ -116,7 +116,7 @@ def build_parser(prog: str = "python -m bigram_core", more: Callable | None = No
         "--split", choices=PARTS, default=None, help="fit on the train part of a seeded split, score this part"
     )
     p = sub.add_parser("sample", parents=[common, order, model, train], help="sample new names")
-    p.add_argument("--model", choices=("counts", "neural", "uniform"), default="counts")
+    p.add_argument("--model", choices=("counts", "net", "uniform"), default="counts")
     p.add_argument("-n", type=count_up_to(CLI_NAMES), default=5, help="how many names")
     p.add_argument("--temperature", type=float, default=1.0)
     p.add_argument("--prefix", default="")
@@ -142,7 +142,7 @@ def build_parser(prog: str = "python -m bigram_core", more: Callable | None = No
         "--model",
         choices=MODELS,
         default="counts",
-        help="counts: sweep k; neural: sweep λ, the net trained to convergence at each",
+        help="counts: sweep k; net: sweep λ, the net trained to convergence at each",
     )
     if more is not None:
         more(sub)
@@ -171,7 +171,7 @@ def run_training(args, words: Sequence[str], vocab: Vocabulary, N: torch.Tensor)
 
 def model_probs(args, words: Sequence[str], vocab: Vocabulary, N: torch.Tensor) -> torch.Tensor:
     """P (V^(n−1), V) of the model the options name, fitted on `words` (whose counts are N)."""
-    if args.model == "neural":
+    if args.model == "net":
         return probs(run_training(args, words, vocab, N)[0])
     if args.model == "uniform":
         return uniform(len(vocab))[:1].expand(N.shape)  # every context has the same row: no copies

@@ -26,8 +26,8 @@ from .ngram import ngram_counts, ngram_examples
 from .regularisation import Convergence, train_to_convergence
 from .splits import PARTS, Split
 
-MODELS = ("counts", "neural")
-STRENGTH = {"counts": "k", "neural": "λ"}
+MODELS = ("counts", "net")
+STRENGTH = {"counts": "k", "net": "λ"}
 K_GRID = (0.0, *(10 ** (e / 2) for e in range(-6, 5)))  # 0, then 0.001, 0.0032, 0.01, … 100
 REG_GRID = tuple(10 ** (e / 2) for e in range(-10, 5))  # 1e-5, 3.2e-5, … 100: λ = 0 has no minimum
 

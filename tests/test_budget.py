@@ -79,7 +79,7 @@ def test_exercises_sample_a_list_past_the_budget(monkeypatch):
 def test_exercises_refuse_a_net_past_the_budget(monkeypatch):
     monkeypatch.setattr(limits, "NET_TUNING_CELLS", 1000)
     at = open_page("exercises", parse_text("\n".join(string.ascii_lowercase[i : i + 4] for i in range(20)) * 5))
-    at.radio(key="tune").set_value("neural").run()
+    at.radio(key="tune").set_value("net").run()
     assert_clean(at)
     assert any("more than the 1,000 one click may train" in e.value for e in at.error)
 

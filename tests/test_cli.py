@@ -38,7 +38,7 @@ def test_train_json(cli, lecture):
 
 
 def test_sample_neural_prints_the_lectures_names(cli, lecture):
-    code, out, _ = cli("sample", "--model", "neural", "--data", str(LECTURE_NAMES))
+    code, out, _ = cli("sample", "--model", "net", "--data", str(LECTURE_NAMES))
     assert code == 0
     assert out.split() == ["cexze", "momasurailezityha", "konimittain", "llayn", "ka"]
 
@@ -76,7 +76,7 @@ def test_breakdown_people_table(cli, lecture):
 def test_evaluate_counts_and_neural(cli, lecture):
     counts = cli.json("evaluate", "--data", str(LECTURE_NAMES))
     assert counts["bigrams"] == 228146 and round(counts["nll"], 2) == 2.45
-    neural = cli.json("evaluate", "--model", "neural", "--steps", "300", "--data", str(LECTURE_NAMES))
+    neural = cli.json("evaluate", "--model", "net", "--steps", "300", "--data", str(LECTURE_NAMES))
     assert counts["nll"] < neural["nll"] < 2.6  # the net approaches the counts model from above
 
 
@@ -132,7 +132,7 @@ def test_order_2_is_the_default_exactly(cli, lecture):
     data = ["--data", str(LECTURE_NAMES)]
     for argv in (
         ["evaluate"],
-        ["evaluate", "--model", "neural", "--steps", "20"],
+        ["evaluate", "--model", "net", "--steps", "20"],
         ["breakdown", "andrej"],
         ["sample", "-n", "10"],
         ["train", "--steps", "5"],
@@ -182,7 +182,7 @@ def test_evaluate_split(cli, lecture):
     }
     train, test = (cli.json("evaluate", *data, "--split", part)["nll"] for part in ("train", "test"))
     assert train < test  # fitted on train
-    neural = cli.json("evaluate", "--data", str(LECTURE_NAMES), "--split", "test", "--model", "neural")
+    neural = cli.json("evaluate", "--data", str(LECTURE_NAMES), "--split", "test", "--model", "net")
     assert 2.4 < neural["nll"] < 2.6 and neural["bigrams"] == 22866
 
 
@@ -193,8 +193,8 @@ def test_tune(cli, lecture, tmp_path):
     assert result["chosen"] == 0.1 and round(result["test_nll"], 4) == 2.2240
     some = tmp_path / "some.txt"
     some.write_text("\n".join(lecture.words[:2000]))  # a net trained to convergence per λ: keep the list small
-    neural = cli.json("tune", "--model", "neural", "--dedupe", "--split-seed", "1", "--data", str(some))
-    assert neural["model"] == "neural" and neural["chosen"] in [p["strength"] for p in neural["sweep"]]
+    neural = cli.json("tune", "--model", "net", "--dedupe", "--split-seed", "1", "--data", str(some))
+    assert neural["model"] == "net" and neural["chosen"] in [p["strength"] for p in neural["sweep"]]
 
 
 def test_tune_people_table(cli, lecture):

@@ -68,14 +68,12 @@ def test_net_reaches_the_counts_model_as_lambda_goes_to_0(lecture, order):
     examples = ngram_examples(words, lecture.vocab, order)
     xs, ys = examples
     floor = examples_nll(probabilities(N, 0), xs, ys).nll
-    gaps = [
-        examples_nll(P, compact(N)[1][xs], ys).nll - floor for _, P in fitted("neural", N, (1e-1, 1e-3, 1e-5, 1e-7))
-    ]
+    gaps = [examples_nll(P, compact(N)[1][xs], ys).nll - floor for _, P in fitted("net", N, (1e-1, 1e-3, 1e-5, 1e-7))]
     assert all(g > -1e-9 for g in gaps) and gaps == sorted(gaps, reverse=True) and gaps[-1] < 1e-4
 
 
 def test_neural_sweep(lecture, lecture_split):
-    t = tune(lecture_split, 2, "neural")
+    t = tune(lecture_split, 2, "net")
     assert [p.strength for p in t.sweep] == sorted(REG_GRID)
     assert t.best.dev_nll == min(p.dev_nll for p in t.sweep)
     train_nlls = [p.train_nll for p in t.sweep]
@@ -99,12 +97,12 @@ def test_to_dict_is_the_cli_contract(lecture_split):
 
 
 def test_bad_settings(lecture_split):
-    with pytest.raises(BigramError, match="model must be one of counts, neural"):
+    with pytest.raises(BigramError, match="model must be one of counts, net"):
         tune(lecture_split, 2, "bayes")
     with pytest.raises(BigramError, match="Smoothing k"):
         tune(lecture_split, 2, "counts", strengths=[-1])
     with pytest.raises(BigramError, match="must be a number > 0"):
-        tune(lecture_split, 2, "neural", strengths=[0])
+        tune(lecture_split, 2, "net", strengths=[0])
     with pytest.raises(BigramError, match="at least one strength"):
         tune(lecture_split, 2, "counts", strengths=[])
     with pytest.raises(BigramError, match="order n must be one of"):

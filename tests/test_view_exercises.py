@@ -54,10 +54,10 @@ def test_dedupe_and_seed_move_the_split(lecture):
 
 def test_neural_tuning_and_a_small_logit_scale(lecture):
     at = open_page("exercises", lecture)
-    at.radio(key="tune").set_value("neural").run()
+    at.radio(key="tune").set_value("net").run()
     at.selectbox(key="tune_order").set_value(2).run()
     assert_clean(at)
-    t = tune(split(lecture.words), 2, "neural")
+    t = tune(split(lecture.words), 2, "net")
     assert metrics(at)["Chosen on dev"] == f"λ = {t.chosen:.3g}" and metrics(at)["Its test NLL"] == f"{t.test_nll:.4f}"
     at.slider(key="max_logit").set_value(10.0).run()
     assert values(at, "Manual softmax NLL")[1] == values(at, "F.cross_entropy")[1]  # no overflow at 10
@@ -90,7 +90,7 @@ def test_every_setting_round_trips_through_the_url(lecture):
         "dedupe": "true",
         "orders": ["2", "3"],
         "sample_order": "2",
-        "tune": "neural",
+        "tune": "net",
         "tune_order": "2",
         "max_logit": "10",
     }
@@ -99,11 +99,11 @@ def test_every_setting_round_trips_through_the_url(lecture):
     assert not at.warning
     assert at.number_input(key="split_seed").value == 7 and at.toggle(key="dedupe").value
     assert at.multiselect(key="orders").value == [2, 3] and at.selectbox(key="sample_order").value == "2"
-    assert at.radio(key="tune").value == "neural" and at.selectbox(key="tune_order").value == 2
+    assert at.radio(key="tune").value == "net" and at.selectbox(key="tune_order").value == 2
     assert at.slider(key="max_logit").value == 10
     m = metrics(at)
     assert m["Repeats removed"] == "2,539" and "Test NLL, n = 3" in m and "Test NLL, n = 4" not in m
-    t = tune(split(lecture.words, 7, dedupe=True), 2, "neural")
+    t = tune(split(lecture.words, 7, dedupe=True), 2, "net")
     assert m["Chosen on dev"] == f"λ = {t.chosen:.3g}" and m["Its test NLL"] == f"{t.test_nll:.4f}"
     assert values(at, "Manual softmax NLL")[1] == values(at, "F.cross_entropy")[1]  # no overflow at 10
     assert kept_after_a_rerun(at, query)
@@ -113,7 +113,7 @@ def test_every_setting_round_trips_through_the_url(lecture):
     "query, note",
     [
         ({"orders": ["2", "9"]}, "?orders=9 is not one of 2, 3, 4, 5, so it is left out."),
-        ({"tune": "foo"}, "?tune=foo is not one of counts, neural, so tune is counts."),
+        ({"tune": "foo"}, "?tune=foo is not one of counts, net, so tune is counts."),
         ({"tune_order": "7"}, "?tune_order=7 is outside 2 to 5, so tune_order is 5."),
         ({"max_logit": "500"}, "?max_logit=500 is outside 1 to 200, so max_logit is 200."),
         ({"split_seed": "-1"}, "?split_seed=-1 is outside 0 to 4.29497e+09, so split_seed is 0."),

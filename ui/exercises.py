@@ -219,7 +219,7 @@ def e03_tuning(parts: Split, settings: tuple) -> None:
         tune_order = url.widget(TUNE_ORDER, right.selectbox, "Order n", ORDERS, index=ORDERS.index(TUNE_ORDER.default))
     try:
         check_table(tune_order, len(parts.vocab))
-        if model == "neural":
+        if model == "net":
             cells = (cached_seen(*settings, tune_order, parts) + 1) * len(parts.vocab)
             if cells > limits.NET_TUNING_CELLS:
                 raise BigramError(
