@@ -10,7 +10,7 @@ from ui.format import plotly_text
 from . import COLORS, layout, next_char_bars
 from .heatmap import fit_heatmap
 
-HEATMAP_PX = 900  # the lecture's figure is big and square
+SQUARE_PX = 900  # the lesson's 28×28 figure is big and square
 COLORBAR_PX = 60
 ROW_CHART_PX = 380  # as tall as the top-bigrams table beside it
 ROW_SUMS_PX = 320
@@ -18,7 +18,7 @@ ROW_SUMS_PX = 320
 
 def square(fig: go.Figure) -> go.Figure:
     """A V×V heatmap drawn square, its plot area giving up width (not range) to stay so: no blank band above row '.'."""
-    fig.update_layout(width=HEATMAP_PX + COLORBAR_PX, height=HEATMAP_PX)
+    fig.update_layout(width=SQUARE_PX + COLORBAR_PX, height=SQUARE_PX)
     return fig.update_xaxes(constrain="domain").update_yaxes(constrain="domain")
 
 
